@@ -1,0 +1,131 @@
+"""Command line: `presslens extract`, `presslens reports`, `presslens eval`, `presslens validate`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from presslens import __version__
+
+
+def _progress(description: str, enabled: bool):
+    def wrap(items: Iterable, total: int) -> Iterable:
+        if not enabled:
+            return items
+        from tqdm import tqdm
+
+        return tqdm(items, total=total, desc=description, unit="doc" if "extract" in description
+                    else "report", file=sys.stderr)
+    return wrap
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from presslens.config import Settings
+    from presslens.pipeline import extract_corpus
+
+    settings = Settings.from_env(model=args.model, codebook=args.codebook,
+                                 actors_file=args.actors, workers=args.workers)
+    summary = extract_corpus(args.paths, args.out, settings=settings, name=args.name,
+                             progress=_progress("extracting", not args.quiet))
+    print(f"{summary.n_articles} articles -> {summary.store} "
+          f"({summary.n_parsed} parsed, {summary.n_cached} from cache, "
+          f"{summary.n_rejected} rejected, {summary.seconds:.1f} s)")
+    counts = ", ".join(f"{k} {v}" for k, v in summary.tables.items())
+    print(f"tables: {counts}")
+    if summary.n_rejected:
+        print(f"rejected inputs are listed in the 'rejected' table: "
+              f"presslens rejected --store {summary.store}")
+    if summary.n_articles == 0:
+        print("error: no usable article in the inputs", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_rejected(args: argparse.Namespace) -> int:
+    from presslens.store import open_store
+
+    st = open_store(args.store)
+    rejected = st.table("rejected")
+    for row in rejected.itertuples():
+        where = f":{row.where.split()[-1]}" if row.where else ""
+        print(f"{row.path}{where}: {row.reason}")
+    print(f"{len(rejected)} rejected")
+    return 0
+
+
+def cmd_reports(args: argparse.Namespace) -> int:
+    from presslens.config import Settings
+    from presslens.reports import build_reports
+
+    overrides = {"top_actors": args.actors, "top_themes": args.themes, "max_briefs": args.briefs}
+    settings = Settings.from_env(**overrides)
+    summary = build_reports(args.store, args.out, settings=settings, workers=args.workers,
+                            force=args.force, progress=_progress("reports", not args.quiet))
+    print(f"{summary['total']} reports: {summary['rebuilt']} rebuilt, "
+          f"{summary['up_to_date']} up to date, {len(summary['failed'])} failed -> "
+          f"{summary['index']}")
+    for filename, error in summary["failed"]:
+        print(f"FAILED {filename}: {error}", file=sys.stderr)
+    return 1 if summary["failed"] else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="presslens",
+        description="Who is doing and saying what, about which themes, across news articles.")
+    parser.add_argument("--version", action="version", version=f"presslens {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    extract = commands.add_parser(
+        "extract", help="read articles and write a store of actors, themes, quotes, interactions",
+        description="Read articles (folders or .txt .md .html .json .jsonl .csv files) and "
+                    "write the store: Parquet tables and a DuckDB database.")
+    extract.add_argument("paths", nargs="+", metavar="PATH", help="files or folders of articles")
+    extract.add_argument("--out", required=True, metavar="STORE", help="store folder to write")
+    extract.add_argument("--model", help="spaCy pipeline (default: en_core_web_sm if installed)")
+    extract.add_argument("--codebook", type=Path, help="theme codebook YAML")
+    extract.add_argument("--actors", type=Path, help="analyst actor table (default data/actors.yml)")
+    extract.add_argument("--workers", type=int, help="parser processes (default: up to 2)")
+    extract.add_argument("--name", help="corpus name shown in reports")
+    extract.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    extract.set_defaults(func=cmd_extract)
+
+    reports = commands.add_parser(
+        "reports", help="render the HTML report site of a store",
+        description="Execute the report notebooks with papermill and render self-contained HTML "
+                    "with an index page. Only reports whose inputs changed are rebuilt.")
+    reports.add_argument("--store", required=True, help="store folder from 'presslens extract'")
+    reports.add_argument("--out", required=True, metavar="DIR", help="folder for the HTML site")
+    reports.add_argument("--workers", type=int, help="notebooks run at once (default: cores)")
+    reports.add_argument("--actors", type=int, help="number of actor profiles (default 12)")
+    reports.add_argument("--themes", type=int, help="number of theme reports (default 12)")
+    reports.add_argument("--briefs", type=int, help="number of article briefs (default 60)")
+    reports.add_argument("--force", action="store_true", help="rebuild every report")
+    reports.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    reports.set_defaults(func=cmd_reports)
+
+    rejected = commands.add_parser("rejected", help="list the inputs a store rejected, and why")
+    rejected.add_argument("--store", required=True, help="store folder")
+    rejected.set_defaults(func=cmd_rejected)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; user errors are one line on stderr naming the file, exit status 2."""
+    from presslens.errors import USER_ERRORS
+
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except USER_ERRORS as error:
+        print(f"presslens {args.command}: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Extractors: Doc in, small records out."""

@@ -1,0 +1,511 @@
+"""Actor mentions in one document: names, titles, pronouns, capitals, demonyms and groups.
+
+`doc_actors(doc)` finds every mention and groups them into local actors (one per real-world
+actor within the article), each with kind, country and roles read from the text. Resolution
+across articles lives in `presslens.extract.resolve`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from spacy.tokens import Doc, Span, Token
+
+from presslens.geo import Gazetteer, fold, gazetteer
+
+# Head words of titles and offices (general English; multi-word offices end in one of these).
+TITLE_WORDS = frozenset("""
+president vice-president premier minister secretary secretary-general spokesperson spokesman
+spokeswoman ambassador envoy chancellor king queen prince princess emir amir sultan sheikh
+ayatollah leader chairman chairwoman chair chairperson chief head director director-general
+general admiral commander governor mayor senator congressman congresswoman representative
+lawmaker legislator deputy adviser advisor counselor counsellor official officer premier
+president-elect speaker justice judge diplomat negotiator coordinator administrator
+commissioner representative pope monarch marshal colonel lieutenant captain attache consul
+undersecretary under-secretary chief-of-staff mp ceo founder candidate nominee cardinal imam
+rapporteur correspondent superintendent comptroller treasurer attorney-general
+""".split())
+# Plural nouns that, with an adjective, name a collective actor ("Western nations").
+GROUP_NOUNS = frozenset("""
+nation country power state government ally partner democracy regime adversary rival
+neighbour neighbor member donor
+""".split())
+# Adjectives that only count or point back ("two nations", "other countries"): not a group.
+NOT_GROUP_ADJECTIVES = frozenset("""
+two three four five several many both other such these those own respective various
+some certain same few more most all each individual particular said
+""".split())
+PRONOUNS = {"he": "m", "him": "m", "his": "m", "himself": "m",
+            "she": "f", "her": "f", "hers": "f", "herself": "f"}
+# Spans spaCy sometimes tags as organisations that name events, documents or diseases.
+NOT_ACTOR_HEADS = frozenset("""
+agreement treaty accord pact plan conference summit initiative act law declaration deal
+programme program strategy dialogue talks meeting week day year war pandemic covid-19 covid
+coronavirus framework memorandum resolution charter convention protocol roadmap vision
+statement communique report index games cup award prize festival expo
+""".split())
+WEEKDAYS_MONTHS = frozenset("""
+monday tuesday wednesday thursday friday saturday sunday january february march april may june
+july august september october november december today yesterday tomorrow
+""".split())
+LOCATIVE_PREPOSITIONS = frozenset({"in", "at", "near", "outside", "inside", "across", "around",
+                                   "from", "into", "throughout", "within", "via", "towards"})
+ENTITY_KINDS = {"PERSON": "person", "ORG": "organization", "GPE": "country", "NORP": "country",
+                "LOC": "country", "FAC": None}
+
+
+class Mention(NamedTuple):
+    """One reference to an actor in the text; offsets are characters into doc.text."""
+
+    start: int
+    end: int
+    text: str
+    sentence_id: int
+    key: str
+    how: str
+    token_start: int
+    token_end: int
+
+
+@dataclass
+class LocalActor:
+    """An actor as seen within one article."""
+
+    key: str
+    name: str
+    kind: str
+    country: str | None = None
+    roles: list[str] = field(default_factory=list)
+    role_countries: list[str] = field(default_factory=list)
+    aliases: Counter = field(default_factory=Counter)
+    gender: str | None = None
+
+    def add_role(self, role: str, country: str | None) -> None:
+        if role and role.lower() not in {r.lower() for r in self.roles}:
+            self.roles.append(role)
+        if country:
+            self.role_countries.append(country)
+
+
+class DocActors(NamedTuple):
+    mentions: list[Mention]
+    actors: dict[str, LocalActor]
+
+
+def sentence_index(doc: Doc) -> list[int]:
+    """Sentence id of every token (sentence ids count all of `doc.sents`, blank ones included)."""
+    index = [0] * len(doc)
+    for number, sent in enumerate(doc.sents):
+        for i in range(sent.start, sent.end):
+            index[i] = number
+    return index
+
+
+def clean_name(span: Span) -> Span | None:
+    """The span without a leading 'the' and trailing possessive or punctuation."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and (doc[start].lower_ in {"the", "a", "an"} or doc[start].is_punct):
+        start += 1
+    while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct
+                           and doc[end - 1].text not in {".", ")"}):
+        end -= 1
+    if end > start and doc[end - 1].text == "." and not re.search(r"\.\w", doc[start:end].text):
+        end -= 1
+    return doc[start:end] if end > start else None
+
+
+def is_junk_name(text: str) -> bool:
+    """Dates, numbers, lower-case words and single letters never name an actor."""
+    folded = text.lower()
+    return (len(text) < 2 or not any(c.isupper() for c in text) or any(c.isdigit() for c in text)
+            or folded in WEEKDAYS_MONTHS or folded.split()[-1] in NOT_ACTOR_HEADS)
+
+
+def is_title_token(token: Token) -> bool:
+    return token.lower_ in TITLE_WORDS or token.lemma_.lower() in TITLE_WORDS
+
+
+def locative(span: Span) -> bool:
+    """True when a place name is used as a place ('a meeting in Moscow'), not as an actor."""
+    head = span.root
+    while head.dep_ == "conj" and head.head is not head:
+        head = head.head
+    return head.dep_ == "pobj" and head.head.lower_ in LOCATIVE_PREPOSITIONS
+
+
+class ActorFinder:
+    """Finds actor mentions in parsed documents; holds the gazetteer and analyst aliases."""
+
+    def __init__(self, *, geo: Gazetteer | None = None,
+                 extra_aliases: dict[str, tuple[str, str]] | None = None):
+        self.geo = geo or gazetteer()
+        # Analyst table: surface form -> (canonical name, kind)
+        self.extra_aliases = {fold(k): v for k, v in (extra_aliases or {}).items()}
+
+    # -- span collection -------------------------------------------------------------------
+    def candidate_spans(self, doc: Doc) -> list[tuple[Span, str]]:
+        """Entity spans and gazetteer hits, overlaps resolved in favour of the longer span."""
+        spans: list[tuple[Span, str]] = []
+        for ent in doc.ents:
+            if ent.label_ not in ENTITY_KINDS:
+                continue
+            # "Ursula von der" + "Leyen": a name cut after a lower-case particle goes on.
+            end = ent.end
+            while (ent.label_ == "PERSON" and end < len(doc) and doc[end - 1].is_lower
+                   and doc[end].pos_ == "PROPN"):
+                end += 1
+            spans.append((doc[ent.start:end], ent.label_))
+        covered = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+        # Country forms the recogniser missed ("U.S." untagged, "Iranian" as an adjective).
+        for token in doc:
+            if token.i in covered or not token.text[:1].isupper():
+                continue
+            for width in (3, 2, 1):
+                span = doc[token.i: token.i + width]
+                if span.end > len(doc) or any(i in covered for i in range(span.start, span.end)):
+                    continue
+                found = self.geo.lookup(span.text)
+                if found and found[1] != "capital":
+                    spans.append((span, "GAZ"))
+                    covered.update(range(span.start, span.end))
+                    break
+                if fold(span.text) in self.extra_aliases:
+                    spans.append((span, "TABLE"))
+                    covered.update(range(span.start, span.end))
+                    break
+        spans.sort(key=lambda item: (item[0].start, -(item[0].end - item[0].start)))
+        kept: list[tuple[Span, str]] = []
+        last_end = -1
+        for span, label in spans:
+            if span.start >= last_end:
+                kept.append((span, label))
+                last_end = span.end
+        return kept
+
+    # -- roles ------------------------------------------------------------------------------
+    def _country_in(self, tokens: Iterable[Token]) -> str | None:
+        for token in tokens:
+            if token.ent_type_ in {"GPE", "NORP", "LOC"} or token.text[:1].isupper():
+                found = self.geo.lookup(token.text)
+                if found:
+                    return found[0]
+                if token.ent_type_ and token.ent_iob_ == "B":
+                    ent = next((e for e in token.doc.ents if e.start == token.i), None)
+                    if ent is not None and (found := self.geo.lookup(ent.text)):
+                        return found[0]
+        return None
+
+    def _role_text(self, tokens: list[Token]) -> tuple[str, str | None]:
+        """Role words without country words, determiners and possessives; and the country."""
+        country = self._country_in(tokens)
+        words: list[str] = []
+        for token in tokens:
+            if token.tag_ == "POS" or (not words and token.lower_ in {"the", "a", "an", ","}):
+                continue
+            found = self.geo.lookup(token.text) if token.text[:1].isupper() else None
+            if found and not words:
+                continue
+            words.append(token.text_with_ws)
+        text = "".join(words).strip(" ,")
+        text = re.sub(r"\s+", " ", text)
+        return (text[:1].upper() + text[1:]) if text else "", country
+
+    def person_roles(self, span: Span) -> list[tuple[str, str | None]]:
+        """Titles read around a person's name: before it, in an apposition, or 'of Country'."""
+        doc = span.doc
+        found: list[tuple[str, str | None]] = []
+        # Pre-nominal: "Iranian President Masoud Pezeshkian", "U.S. Secretary of State X".
+        i = span.start - 1
+        run: list[Token] = []
+        while i >= 0:
+            token = doc[i]
+            if token.is_punct and token.text not in {"-"} or token.is_space:
+                break
+            if token.tag_ == "POS" or token.text[:1].isupper() or is_title_token(token) or (
+                    token.lower_ in {"of", "the", "and", "for"} and run):
+                run.insert(0, token)
+                i -= 1
+                continue
+            break
+        while run and run[0].lower_ in {"of", "the", "and", "for"}:
+            run.pop(0)
+        if any(is_title_token(t) for t in run) and len(run) <= 14:
+            found.append(self._role_text(run))
+        # Apposition around the name: "X, the Secretary of ..." or "Iran's Secretary ..., X".
+        root = span.root
+        for token in root.children:
+            if token.dep_ == "appos" and is_title_token(token) and token.i >= span.end:
+                sub = [t for t in token.subtree if not (t.i < token.i and t.lower_ == ",")]
+                if len(sub) <= 20:
+                    found.append(self._role_text(sub))
+        if root.dep_ == "appos" and is_title_token(root.head) and root.head.i < span.start:
+            head = root.head
+            sub = [t for t in head.subtree if t.i < span.start and not t.is_punct
+                   or (t.i < span.start and t.text == "-")]
+            if len(sub) <= 20:
+                found.append(self._role_text(sub))
+        # "President Emmanuel Macron of France": a country after the name.
+        after = doc[span.end: span.end + 2]
+        if len(after) == 2 and after[0].lower_ == "of":
+            country = self._country_in([after[1]])
+            if country:
+                if found:
+                    found = [(role, role_country or country) for role, role_country in found]
+                else:
+                    found.append(("", country))
+        return found
+
+    # -- main -----------------------------------------------------------------------------
+    def __call__(self, doc: Doc) -> DocActors:
+        sent_of = sentence_index(doc)
+        actors: dict[str, LocalActor] = {}
+        mentions: list[Mention] = []
+        unresolved_single: list[tuple[Span, str]] = []
+
+        def add(span: Span, key: str, how: str) -> None:
+            mentions.append(Mention(span.start_char, span.end_char, span.text,
+                                    sent_of[span.start], key, how, span.start, span.end))
+            actors[key].aliases[span.text] += 1
+
+        def country_actor(iso3: str) -> str:
+            key = f"country:{iso3}"
+            if key not in actors:
+                actors[key] = LocalActor(key, self.geo.name(iso3), "country", iso3)
+            return key
+
+        persons: list[LocalActor] = []
+
+        def person_for(name: str) -> LocalActor | None:
+            tokens = name.split()
+            for person in reversed(persons):
+                person_tokens = person.name.split()
+                if len(tokens) == 1 and tokens[0] in person_tokens:
+                    return person
+                if len(tokens) > 1 and (name == person.name or (
+                        tokens[-1] == person_tokens[-1] and tokens[0] == person_tokens[0])):
+                    return person
+            return None
+
+        for raw, label in self.candidate_spans(doc):
+            span = clean_name(raw)
+            if span is None:
+                continue
+            text = span.text
+            if label == "TABLE" or fold(text) in self.extra_aliases:
+                name, kind = self.extra_aliases[fold(text)]
+                key = f"{kind}:{fold(name)}"
+                actors.setdefault(key, LocalActor(key, name, kind))
+                add(span, key, "table")
+                continue
+            geo = self.geo.lookup(text)
+            if geo and label != "PERSON":
+                iso3, how = geo
+                if how == "capital" and (label not in {"GPE", "GAZ"} or locative(span)):
+                    continue
+                if how == "name" and fold(text) != fold(self.geo.name(iso3)):
+                    how = "alias"
+                add(span, country_actor(iso3), how)
+                continue
+            if is_junk_name(text):
+                continue
+            if label == "PERSON":
+                if len(span) > 6:
+                    continue
+                person = person_for(text)
+                if person is None and len(span) == 1:
+                    unresolved_single.append((span, "name"))
+                    continue
+                if person is None:
+                    key = f"person:{fold(text)}"
+                    person = actors.setdefault(key, LocalActor(key, text, "person"))
+                    persons.append(person)
+                elif len(span) > len(person.name.split()):
+                    person.name = text
+                for role, country in self.person_roles(span):
+                    person.add_role(role, country)
+                add(span, person.key, "name" if text == person.name else "alias")
+            elif label in {"ORG", "TABLE"}:
+                if span.root.pos_ not in {"PROPN", "NOUN"} and not text.isupper():
+                    continue
+                key = f"organization:{fold(text)}"
+                actor = actors.setdefault(key, LocalActor(key, text, "organization"))
+                country = self._country_in(span) or self._org_possessor(span)
+                if country and not actor.country:
+                    actor.country = country
+                add(span, key, "name")
+            elif label in {"NORP", "GPE", "LOC", "FAC"} and len(span) == 1 and span[0].pos_ == "PROPN":
+                # Often a surname mis-tagged as a nationality or place ("Ahmadian stated").
+                unresolved_single.append((span, "name"))
+
+        for span, how in unresolved_single:
+            person = person_for(span.text)
+            if person is None:
+                if span.label_ == "PERSON" or span.root.ent_type_ == "PERSON":
+                    key = f"person:{fold(span.text)}"
+                    person = actors.setdefault(key, LocalActor(key, span.text, "person"))
+                    persons.append(person)
+                else:
+                    continue
+            add(span, person.key, "alias" if span.text != person.name else how)
+
+        self._add_surnames(doc, actors, mentions, add)
+        for actor in actors.values():
+            if actor.kind == "person" and not actor.country and actor.role_countries:
+                actor.country = Counter(actor.role_countries).most_common(1)[0][0]
+        self._add_groups(doc, actors, add)
+        self._add_titles(doc, actors, mentions, add, sent_of)
+        self._add_pronouns(doc, actors, mentions, add, sent_of)
+        mentions.sort(key=lambda m: (m.start, m.end))
+        return DocActors(mentions, actors)
+
+    def _org_possessor(self, span: Span) -> str | None:
+        """'Iran's Supreme National Security Council' -> IRN."""
+        for token in span.root.children:
+            if token.dep_ == "poss" and token.i < span.start and (found := self._country_in([token])):
+                return found
+        before = span.doc[max(span.start - 2, 0): span.start]
+        if len(before) == 2 and before[1].tag_ == "POS":
+            return self._country_in([before[0]])
+        return None
+
+    def _add_surnames(self, doc, actors, mentions, add) -> None:
+        """Surnames the recogniser missed ('Ahmadian stated'), matched to people named earlier."""
+        persons = [a for a in actors.values() if a.kind == "person" and " " in a.name]
+        if not persons:
+            return
+        taken = {i for m in mentions for i in range(m.token_start, m.token_end)}
+        by_token: dict[str, LocalActor] = {}
+        for person in persons:
+            for part in person.name.split():
+                if len(part) > 2 and part[:1].isupper():
+                    by_token.setdefault(part, person)
+        for token in doc:
+            if token.i in taken or token.text not in by_token or token.pos_ not in {"PROPN", "NOUN",
+                                                                                      "ADJ", "X"}:
+                continue
+            if token.ent_type_ in {"ORG", "FAC", "EVENT", "LAW", "WORK_OF_ART"}:
+                continue
+            add(doc[token.i: token.i + 1], by_token[token.text].key, "alias")
+
+    def _add_groups(self, doc, actors, add) -> None:
+        """Collective actors: an adjective and a plural such as 'Western nations'."""
+        for token in doc:
+            if token.tag_ != "NNS" or token.lemma_.lower() not in GROUP_NOUNS or token.ent_type_:
+                continue
+            if any(c.dep_ == "nummod" or c.lower_ in NOT_GROUP_ADJECTIVES for c in token.children):
+                continue
+            adjectives = [c for c in token.children if c.dep_ == "amod" and c.i < token.i
+                          and c.pos_ in {"ADJ", "PROPN"} and c.lower_ not in NOT_GROUP_ADJECTIVES]
+            if not adjectives:
+                continue
+            adjective = adjectives[0]
+            if self.geo.lookup(adjective.text):
+                continue  # "Chinese states" means one country's parts, not a bloc
+            span = doc[adjective.i: token.i + 1]
+            name = f"{adjective.text[:1].upper()}{adjective.text[1:]} {token.lower_}"
+            key = f"group:{adjective.lower_} {token.lemma_.lower()}"
+            actors.setdefault(key, LocalActor(key, name, "group"))
+            add(span, key, "name")
+
+    def _add_titles(self, doc, actors, mentions, add, sent_of) -> None:
+        """'The Secretary of Iran's Supreme National Security Council' -> the person with that role."""
+        people = [a for a in actors.values() if a.kind == "person" and a.roles]
+        if not people:
+            return
+        named_tokens = {i for m in mentions if m.key.startswith("person:")
+                        for i in range(m.token_start, m.token_end)}
+        first_seen = {}
+        for m in mentions:
+            first_seen.setdefault(m.key, m.token_start)
+        for token in doc:
+            if not is_title_token(token) or token.i in named_tokens or token.ent_type_ == "PERSON":
+                continue
+            if token.dep_ in {"compound", "appos"} or any(
+                    c.dep_ == "appos" and c.ent_type_ == "PERSON" for c in token.children):
+                continue
+            if token.head.ent_type_ == "PERSON" and token.head.i > token.i:
+                continue
+            det = [c for c in token.children if c.dep_ in {"det", "poss"} and c.i < token.i]
+            if not det or (det[0].dep_ == "det" and det[0].lower_ != "the"):
+                continue
+            left = min(t.i for t in token.subtree if t.i <= token.i)
+            right = token.i + 1
+            # Parses of long titles vary, so the "of ..." tail is read from the surface.
+            if right < len(doc) and doc[right].lower_ == "of":
+                while right < len(doc) and right - token.i <= 12 and not (
+                        doc[right].pos_ in {"VERB", "AUX"} or doc[right].is_punct
+                        and doc[right].tag_ != "POS" or doc[right].is_space):
+                    right += 1
+            span = doc[left:right]
+            words = {t.lower_ for t in span if not t.is_stop and not t.is_punct
+                     and not self.geo.lookup(t.text)}
+            country = self._country_in(span)
+            best, best_score = None, 0
+            for person in people:
+                if first_seen.get(person.key, len(doc)) > token.i:
+                    continue
+                role_words = {w.lower() for r in person.roles for w in re.findall(r"[\w-]+", r)}
+                if token.lower_ not in role_words and token.lemma_.lower() not in role_words:
+                    continue
+                countries = set(person.role_countries) | {person.country}
+                if country and person.country and country not in countries:
+                    continue
+                unmatched = words - role_words
+                if len(unmatched) > 1:
+                    continue
+                score = len(words & role_words) + (2 if country and country in countries else 0)
+                if score >= best_score:
+                    best, best_score = person, score
+            if best is not None:
+                add(span, best.key, "title")
+
+    def _add_pronouns(self, doc, actors, mentions, add, sent_of) -> None:
+        """He/she/his/her to the most recent compatible person, preferring earlier subjects."""
+        person_mentions = sorted((m for m in mentions if m.key.startswith("person:")),
+                                 key=lambda m: m.token_start)
+        if not person_mentions:
+            return
+        resolved: list[tuple[int, str, bool]] = [
+            (m.token_start, m.key, self._is_subject(doc, m)) for m in person_mentions]
+        for token in doc:
+            gender = PRONOUNS.get(token.lower_)
+            if gender is None or token.pos_ != "PRON":
+                continue
+            earlier = [r for r in resolved if r[0] < token.i
+                       and sent_of[r[0]] >= sent_of[token.i] - 3
+                       and actors[r[1]].gender in (None, gender)]
+            if not earlier:
+                continue
+            same_sentence_subject = [r for r in earlier if sent_of[r[0]] == sent_of[token.i]
+                                     and r[2]]
+            if token.dep_ in {"poss"} and same_sentence_subject:
+                choice = same_sentence_subject[-1]
+            elif token.dep_ in {"nsubj", "nsubjpass"}:
+                prior_subjects = [r for r in earlier if r[2] and (
+                    sent_of[r[0]] < sent_of[token.i] or r in same_sentence_subject)]
+                choice = (prior_subjects or earlier)[-1]
+            else:
+                choice = earlier[-1]
+            key = choice[1]
+            actors[key].gender = actors[key].gender or gender
+            add(doc[token.i: token.i + 1], key, "pronoun")
+            resolved.append((token.i, key, token.dep_ in {"nsubj", "nsubjpass"}))
+            resolved.sort(key=lambda r: r[0])
+
+    @staticmethod
+    def _is_subject(doc: Doc, mention: Mention) -> bool:
+        span = doc[mention.token_start: mention.token_end]
+        root = span.root
+        while root.dep_ in {"appos", "conj", "compound"} and root.head is not root:
+            root = root.head
+        return root.dep_ in {"nsubj", "nsubjpass"}
+
+
+def doc_actors(doc: Doc, *, finder: ActorFinder | None = None) -> DocActors:
+    """Actor mentions and local actors of one parsed document."""
+    return (finder or ActorFinder())(doc)

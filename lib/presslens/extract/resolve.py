@@ -1,0 +1,330 @@
+"""Resolve the local actors of every article into canonical corpus actors.
+
+Full names merge across articles; a lone surname joins a person named in full elsewhere only
+when that is the one candidate with no conflicting country, or when several share it and the
+country or a role agrees. Acronyms join the organisation whose initials they spell. The
+analyst's actor table (`data/actors.yml`) has the last word.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from presslens.extract.actors import DocActors, LocalActor
+from presslens.geo import fold, gazetteer
+from presslens.ingest import slugify
+
+KINDS = ("person", "organization", "country", "group")
+ACTOR_COLUMNS = ["actor_id", "name", "kind", "country", "roles", "aliases", "n_mentions",
+                 "n_articles"]
+MENTION_COLUMNS = ["article_id", "sentence_id", "start", "end", "text", "actor_id", "how"]
+ROLE_COLUMNS = ["actor_id", "role", "country", "article_id"]
+OVERRIDE_KEYS = {"name", "aliases", "kind", "country", "roles", "drop"}
+INITIALS_SKIP = {"of", "the", "and", "for", "on", "in", "de", "&"}
+
+
+class ActorTableError(ValueError):
+    """The analyst's actor table cannot be used; the message names the file and the entry."""
+
+
+@dataclass
+class Override:
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    kind: str | None = None
+    country: str | None = None
+    roles: list[str] = field(default_factory=list)
+    drop: bool = False
+
+    @property
+    def forms(self) -> set[str]:
+        return {fold(self.name), *(fold(a) for a in self.aliases)}
+
+
+def load_overrides(path: str | Path | None) -> list[Override]:
+    """Read the analyst's actor table; a YAML list of entries (see data/actors.yml)."""
+    if path is None or not Path(path).exists():
+        return []
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        raise ActorTableError(f"{path}{where}: not valid YAML; fix the syntax") from None
+    if isinstance(data, dict):
+        data = data.get("actors", [])
+    if not isinstance(data, list):
+        raise ActorTableError(f"{path}: expected a list of actor entries ('- name: ...')")
+    overrides = []
+    for number, entry in enumerate(data, start=1):
+        where = f"{path}: entry {number}"
+        if not isinstance(entry, dict) or not entry.get("name"):
+            raise ActorTableError(f"{where}: each entry needs a 'name'")
+        unknown = set(entry) - OVERRIDE_KEYS
+        if unknown:
+            raise ActorTableError(f"{where} ({entry['name']}): unknown key(s) "
+                                  f"{', '.join(sorted(unknown))}; use {', '.join(sorted(OVERRIDE_KEYS))}")
+        kind = entry.get("kind")
+        if kind is not None and kind not in KINDS:
+            raise ActorTableError(f"{where} ({entry['name']}): kind '{kind}' must be one of "
+                                  + ", ".join(KINDS))
+        country = entry.get("country")
+        if country is not None:
+            country = str(country).upper()
+            if country not in gazetteer().countries:
+                raise ActorTableError(f"{where} ({entry['name']}): country '{country}' is not an "
+                                      "ISO 3166-1 alpha-3 code (e.g. IRN, CHN, USA)")
+        for list_key in ("aliases", "roles"):
+            if not isinstance(entry.get(list_key, []), list):
+                raise ActorTableError(f"{where} ({entry['name']}): '{list_key}' must be a list")
+        overrides.append(Override(
+            name=str(entry["name"]), aliases=[str(a) for a in entry.get("aliases", [])],
+            kind=kind, country=country, roles=[str(r) for r in entry.get("roles", [])],
+            drop=bool(entry.get("drop", False)),
+        ))
+    return overrides
+
+
+def override_aliases(overrides: list[Override]) -> dict[str, tuple[str, str]]:
+    """Surface forms the analyst listed, for finding mentions the recogniser misses."""
+    found: dict[str, tuple[str, str]] = {}
+    for entry in overrides:
+        if entry.drop or not entry.kind:
+            continue
+        for form in [entry.name, *entry.aliases]:
+            found[form] = (entry.name, entry.kind)
+    return found
+
+
+def _person_key(name: str) -> str:
+    """Fold a personal name, dropping middle initials and suffixes ('Joseph R. Biden Jr.')."""
+    parts = [p for p in re.split(r"\s+", fold(name)) if p]
+    parts = [p for p in parts if not re.fullmatch(r"[a-z]\.?|jr\.?|sr\.?|ii|iii", p)]
+    return " ".join(parts)
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in re.findall(r"[\w']+", name) if w.lower() not in INITIALS_SKIP)
+
+
+@dataclass
+class Cluster:
+    kind: str
+    names: Counter = field(default_factory=Counter)
+    countries: Counter = field(default_factory=Counter)
+    aliases: Counter = field(default_factory=Counter)
+    roles: list[tuple[str, str | None, str]] = field(default_factory=list)
+    members: list[tuple[str, str]] = field(default_factory=list)
+    fixed_name: str | None = None
+
+    def absorb(self, other: Cluster) -> None:
+        self.names.update(other.names)
+        self.countries.update(other.countries)
+        self.aliases.update(other.aliases)
+        self.roles.extend(other.roles)
+        self.members.extend(other.members)
+
+    @property
+    def country(self) -> str | None:
+        return self.countries.most_common(1)[0][0] if self.countries else None
+
+    @property
+    def name(self) -> str:
+        if self.fixed_name:
+            return self.fixed_name
+        # Prefer the fullest form among the frequent ones.
+        return max(self.names.items(), key=lambda kv: (len(kv[0].split()) > 1, kv[1], len(kv[0])))[0]
+
+
+def _cluster_of(article_id: str, local: LocalActor) -> Cluster:
+    cluster = Cluster(local.kind)
+    cluster.names[local.name] += 1
+    if local.country:
+        cluster.countries[local.country] += 1
+    cluster.aliases.update(local.aliases)
+    cluster.roles.extend((r, local.country, article_id) for r in local.roles)
+    cluster.members.append((article_id, local.key))
+    return cluster
+
+
+def resolve(doc_actors: Mapping[str, DocActors], *,
+            overrides: list[Override] | None = None) -> tuple[pd.DataFrame, pd.DataFrame,
+                                                              pd.DataFrame, dict]:
+    """Canonical actors across articles.
+
+    Returns (actors, mentions, roles, local_to_actor) where local_to_actor maps
+    (article_id, local key) to actor_id, for tying quotes and interactions to actors.
+    """
+    geo = gazetteer()
+    clusters: dict[str, Cluster] = {}
+    lone_surnames: list[tuple[str, LocalActor]] = []
+    lone_words: list[tuple[str, LocalActor]] = []
+    for article_id, found in doc_actors.items():
+        for local in found.actors.values():
+            if local.kind == "person" and " " not in local.name.strip():
+                lone_surnames.append((article_id, local))
+                continue
+            if (local.kind == "organization" and " " not in local.name.strip()
+                    and not local.name.isupper()):
+                lone_words.append((article_id, local))
+                continue
+            if local.kind == "country":
+                key = f"country:{local.country}"
+            elif local.kind == "person":
+                key = f"person:{_person_key(local.name)}"
+            else:
+                key = local.key
+            cluster = _cluster_of(article_id, local)
+            if key in clusters:
+                clusters[key].absorb(cluster)
+            else:
+                clusters[key] = cluster
+            if local.kind == "country":
+                clusters[key].fixed_name = geo.name(local.country)
+
+    # A lone surname joins the one full name that carries it, when the evidence does not clash.
+    by_token: dict[str, list[str]] = defaultdict(list)
+    for key, cluster in clusters.items():
+        if cluster.kind == "person":
+            for token in set(key.split(":", 1)[1].split()):
+                by_token[token].append(key)
+    # The small model often tags a lone surname as an organisation ("Wang would travel").
+    for article_id, local in lone_words:
+        candidates = by_token.get(fold(local.name), [])
+        if len(candidates) == 1:
+            clusters[candidates[0]].absorb(_cluster_of(article_id, local))
+        else:
+            key = local.key
+            if key in clusters:
+                clusters[key].absorb(_cluster_of(article_id, local))
+            else:
+                clusters[key] = _cluster_of(article_id, local)
+    for article_id, local in lone_surnames:
+        token = fold(local.name)
+        candidates = by_token.get(token, [])
+        evidence_country = local.country
+        role_words = {w.lower() for r in local.roles for w in r.split()}
+
+        def agrees(key: str, evidence_country=evidence_country, role_words=role_words) -> bool:
+            cluster = clusters[key]
+            same_country = bool(evidence_country and evidence_country in cluster.countries)
+            same_role = bool(role_words & {w.lower() for r, _, _ in cluster.roles for w in r.split()})
+            return same_country or same_role
+
+        def clashes(key: str, evidence_country=evidence_country) -> bool:
+            country = clusters[key].country
+            return bool(evidence_country and country and evidence_country != country)
+
+        target = None
+        if len(candidates) == 1 and not clashes(candidates[0]):
+            target = candidates[0]
+        elif len(candidates) > 1:
+            agreeing = [k for k in candidates if agrees(k)]
+            target = agreeing[0] if len(agreeing) == 1 else None
+        cluster = _cluster_of(article_id, local)
+        if target is None:
+            target = f"person:{token}"
+            if target in clusters:
+                clusters[target].absorb(cluster)
+            else:
+                clusters[target] = cluster
+        else:
+            clusters[target].absorb(cluster)
+
+    # Acronyms: "SCO" joins "Shanghai Cooperation Organisation" when the initials agree.
+    by_initials: dict[str, list[str]] = defaultdict(list)
+    for key, cluster in clusters.items():
+        if cluster.kind == "organization" and len(cluster.name.split()) > 1:
+            by_initials[_initials(cluster.name).upper()].append(key)
+    for key in list(clusters):
+        cluster = clusters[key]
+        name = cluster.name.replace(".", "")
+        if cluster.kind == "organization" and name.isupper() and " " not in name:
+            targets = by_initials.get(name, [])
+            if len(targets) == 1 and targets[0] in clusters:
+                clusters[targets[0]].absorb(clusters.pop(key))
+
+    _apply_overrides(clusters, overrides or [])
+    return _tables(doc_actors, clusters)
+
+
+def _apply_overrides(clusters: dict[str, Cluster], overrides: list[Override]) -> None:
+    for entry in overrides:
+        forms = entry.forms
+        matched = [k for k, c in clusters.items()
+                   if fold(c.name) in forms or any(fold(a) in forms for a in c.aliases)
+                   or k == f"{entry.kind}:{fold(entry.name)}"]
+        if not matched:
+            continue
+        head = clusters[matched[0]]
+        for key in matched[1:]:
+            head.absorb(clusters.pop(key))
+        if entry.drop:
+            head.fixed_name = None
+            head.kind = "__dropped__"
+            continue
+        head.fixed_name = entry.name
+        if entry.kind:
+            head.kind = entry.kind
+        if entry.country:
+            head.countries = Counter({entry.country: 10**6})
+        head.roles.extend((r, entry.country, "") for r in entry.roles)
+        for alias in entry.aliases:
+            head.aliases[alias] += 0
+
+
+def _tables(doc_actors: Mapping[str, DocActors], clusters: dict[str, Cluster]):
+    local_to_actor: dict[tuple[str, str], str | None] = {}
+    actor_rows, role_rows = [], []
+    used_ids: set[str] = set()
+    for cluster in sorted(clusters.values(), key=lambda c: -sum(c.aliases.values())):
+        if cluster.kind == "__dropped__":
+            for member in cluster.members:
+                local_to_actor[member] = None
+            continue
+        actor_id = slugify(cluster.name)
+        if actor_id in used_ids:
+            actor_id = f"{actor_id}-{cluster.kind[:3]}"
+        suffix = 2
+        while actor_id in used_ids:
+            actor_id, suffix = f"{slugify(cluster.name)}-{suffix}", suffix + 1
+        used_ids.add(actor_id)
+        for member in cluster.members:
+            local_to_actor[member] = actor_id
+        seen_roles: dict[str, str] = {}
+        for role, country, article_id in cluster.roles:
+            if role:
+                seen_roles.setdefault(role.lower(), role)
+                role_rows.append((actor_id, role, country, article_id or None))
+        aliases = sorted({a for a in cluster.aliases if a.lower() not in {
+            "he", "she", "him", "her", "his", "hers", "himself", "herself"}} - {cluster.name})
+        actor_rows.append({
+            "actor_id": actor_id, "name": cluster.name, "kind": cluster.kind,
+            "country": cluster.country if cluster.kind != "group" else None,
+            "roles": list(seen_roles.values()), "aliases": aliases,
+        })
+    mention_rows = []
+    for article_id, found in doc_actors.items():
+        for m in found.mentions:
+            actor_id = local_to_actor.get((article_id, m.key))
+            if actor_id is None:
+                continue
+            mention_rows.append((article_id, m.sentence_id, m.start, m.end, m.text, actor_id, m.how))
+    mentions = pd.DataFrame(mention_rows, columns=MENTION_COLUMNS)
+    actors = pd.DataFrame(actor_rows, columns=ACTOR_COLUMNS[:6])
+    counts = mentions.groupby("actor_id").agg(n_mentions=("start", "size"),
+                                              n_articles=("article_id", "nunique"))
+    actors = actors.join(counts, on="actor_id")
+    actors = actors[actors["n_mentions"].notna()].copy()
+    actors[["n_mentions", "n_articles"]] = actors[["n_mentions", "n_articles"]].astype("int64")
+    actors = actors.sort_values(["n_mentions", "name"], ascending=[False, True])
+    roles = pd.DataFrame(role_rows, columns=ROLE_COLUMNS)
+    return actors.reset_index(drop=True), mentions, roles, local_to_actor

