@@ -34,6 +34,12 @@ NEWS_DEMONYMS = {"British": "GBR", "Emirati": "ARE", "Saudi": "SAU", "Dutch": "N
                  "Korean": None, "Congolese": None, "Sudanese": None}
 
 
+def _by_population() -> list[dict]:
+    """Country records, most populous first, so that a shared demonym or capital ("Indian",
+    "American") goes to the state that news means by it."""
+    return sorted(CountryInfo.all().values(), key=lambda info: -(info.get("population") or 0))
+
+
 def _as_list(value: object) -> list[str]:
     if not value:
         return []
@@ -61,12 +67,13 @@ class Gazetteer:
         self.names: dict[str, str] = {}
         self.capitals: dict[str, str] = {}
         self.demonyms: dict[str, str] = {}
-        for info in CountryInfo.all().values():
+        for info in _by_population():
             iso3 = (info.get("ISO") or {}).get("alpha3")
             name = info.get("name")
             if not iso3 or not name:
                 continue
-            self.countries[iso3] = Country(iso3, name)
+            # Several entries can share a code (England, Wales...): the most populous names it.
+            self.countries.setdefault(iso3, Country(iso3, name))
             self._add(self.names, name, iso3)
             for alt in info.get("altSpellings") or []:
                 # Two-letter codes collide with words ("IN", "IS"); keep spelled-out names.

@@ -39,6 +39,9 @@ NOT_GROUP_ADJECTIVES = frozenset("""
 two three four five several many both other such these those own respective various
 some certain same few more most all each individual particular said
 """.split())
+# Lower-case particles inside personal names ("Ursula von der Leyen", "Mohammed bin Salman").
+NAME_PARTICLES = frozenset({"von", "van", "der", "den", "de", "del", "della", "da", "di", "du",
+                            "la", "le", "bin", "bint", "ibn", "al"})
 PRONOUNS = {"he": "m", "him": "m", "his": "m", "himself": "m",
             "she": "f", "her": "f", "hers": "f", "herself": "f"}
 # Spans spaCy sometimes tags as organisations that name events, documents or diseases.
@@ -156,8 +159,9 @@ class ActorFinder:
                 continue
             # "Ursula von der" + "Leyen": a name cut after a lower-case particle goes on.
             end = ent.end
-            while (ent.label_ == "PERSON" and end < len(doc) and doc[end - 1].is_lower
-                   and doc[end].pos_ == "PROPN"):
+            while ent.label_ == "PERSON" and end < len(doc) and (
+                    doc[end].lower_ in NAME_PARTICLES
+                    or doc[end - 1].lower_ in NAME_PARTICLES and doc[end].pos_ == "PROPN"):
                 end += 1
             spans.append((doc[ent.start:end], ent.label_))
         covered = {i for ent in doc.ents for i in range(ent.start, ent.end)}
@@ -205,7 +209,7 @@ class ActorFinder:
         country = self._country_in(tokens)
         words: list[str] = []
         for token in tokens:
-            if token.tag_ == "POS" or (not words and token.lower_ in {"the", "a", "an", ","}):
+            if not words and (token.tag_ == "POS" or token.lower_ in {"the", "a", "an", ","}):
                 continue
             found = self.geo.lookup(token.text) if token.text[:1].isupper() else None
             if found and not words:
@@ -224,10 +228,17 @@ class ActorFinder:
         run: list[Token] = []
         while i >= 0:
             token = doc[i]
-            if token.is_punct and token.text not in {"-"} or token.is_space:
+            if token.text == "-" and run:
+                run.insert(0, token)
+                i -= 1
+                continue
+            if token.is_punct or token.is_space or token.ent_type_ == "PERSON":
+                break
+            # "President X and Chinese President Y": a title stops at the previous name.
+            if token.lower_ in {"and", "or"} and token.ent_type_ not in {"ORG", "GPE"}:
                 break
             if token.tag_ == "POS" or token.text[:1].isupper() or is_title_token(token) or (
-                    token.lower_ in {"of", "the", "and", "for"} and run):
+                    token.lower_ in {"of", "the", "for"} and run):
                 run.insert(0, token)
                 i -= 1
                 continue
@@ -332,6 +343,8 @@ class ActorFinder:
             elif label in {"ORG", "TABLE"}:
                 if span.root.pos_ not in {"PROPN", "NOUN"} and not text.isupper():
                     continue
+                if len(span) == 1 and self._inside_title(span):
+                    continue
                 key = f"organization:{fold(text)}"
                 actor = actors.setdefault(key, LocalActor(key, text, "organization"))
                 country = self._country_in(span) or self._org_possessor(span)
@@ -362,6 +375,15 @@ class ActorFinder:
         self._add_pronouns(doc, actors, mentions, add, sent_of)
         mentions.sort(key=lambda m: (m.start, m.end))
         return DocActors(mentions, actors)
+
+    @staticmethod
+    def _inside_title(span: Span) -> bool:
+        """'Secretary of State', 'Supreme Leader': a one-word 'organisation' that is part of a title."""
+        doc = span.doc
+        before = doc[max(span.start - 2, 0): span.start]
+        after = doc[span.end: span.end + 1]
+        return (len(before) == 2 and before[1].lower_ == "of" and is_title_token(before[0])) or (
+            len(after) == 1 and is_title_token(after[0]))
 
     def _org_possessor(self, span: Span) -> str | None:
         """'Iran's Supreme National Security Council' -> IRN."""
