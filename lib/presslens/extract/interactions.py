@@ -1,13 +1,120 @@
-"""Interactions between two actors, typed with PLOVER event types, from the dependency parse."""
+"""Interactions between two actors, typed with PLOVER event types, from the dependency parse.
+
+`find_interactions(doc, mentions, lexicon=load_triggers())` finds trigger words from the
+analyst's lexicon (`codebooks/triggers.yml`), then reads who acts and who is acted upon from the
+parse (`find_triggers` lists the triggers alone, with or without actors):
+
+- verbs: subject -> object or prepositional object ("Xi met with Putin"); passives take the
+  agent as source ("sanctioned by the United States");
+- light verbs take their event from their object ("held talks with", "imposed sanctions on");
+  verbs of ending turn it around ("lifted the sanctions": RETREAT, "cut aid": SANCTION);
+- nouns: possessor, "of"/"by" phrase or modifier as source, "with/to/on/against" as recipient
+  ("the visit of Pezeshkian to China"); a noun in "during a meeting with X, he ..." makes the
+  clause subject the source;
+- conjoined actors are expanded, and symmetric events between conjoined subjects give pairs;
+- "the two nations", "both countries" point back to the two countries named together most
+  recently; "it", "its", "they", "their" to the subject of the clause that embeds them;
+- negation ("not", "never", "refused to") is kept; intended or future acts are retyped as the
+  lexicon says (PLOVER: promised cooperation is AGREE, "will not cooperate" is REJECT, "will
+  attack unless" is THREATEN); "X said Y must ..." is a REQUEST from X to Y.
+
+Limits: one sentence at a time; no event coreference across sentences; a recipient must be an
+actor mention (places used as locations, such as "in Moscow", are not recipients).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import NamedTuple
 
-from spacy.tokens import Doc
+import yaml
+from spacy.tokens import Doc, Token
 
 from presslens.extract.actors import Mention
+
+DEFAULT_TRIGGERS = Path(__file__).resolve().parents[1] / "codebooks" / "triggers.yml"
+PLOVER_TYPES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
+                "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE",
+                "ASSAULT")
+EVENT_KEYS = frozenset({"description", "verbs", "nouns", "reversed", "symmetric", "intent",
+                        "refused", "reduced", "of"})
+RETYPE_KEYS = ("intent", "refused", "reduced")
+LIST_OPTIONS = ("light_verbs", "reverse_light_verbs", "reducing_verbs", "promise_verbs",
+                "target_prepositions", "noun_target_prepositions", "negators", "intent_words", "obligation_words",
+                "condition_words", "hypothetical_words", "circumstance_prepositions")
+TYPE_OPTIONS = ("obligation_type", "condition_type")
+OPTION_KEYS = frozenset({*LIST_OPTIONS, *TYPE_OPTIONS, "plural_references"})
+REFERENCE_KINDS = frozenset({"country", "person", "any"})
+ARTICLES = frozenset({"a", "an", "the"})
+# Used only to find the head of a nominal phrase ("state of emergency", "call for").
+PHRASE_PREPOSITIONS = frozenset({"of", "for", "to", "with", "on", "against", "in", "into",
+                                 "from", "by", "at", "under"})
+PHRASE_SKIP_DEPS = frozenset({"aux", "auxpass", "mark", "nsubj", "nsubjpass", "punct", "cc",
+                              "advmod", "neg", "det"})
+# Named entities whose words are not triggers ("Asia-Pacific Economic Cooperation").
+NAME_ENTITIES = frozenset({"ORG", "PERSON", "GPE", "NORP", "FAC", "LOC"})
+RELATIVE_PRONOUNS = frozenset({"that", "which", "who", "whom", "whose"})
+SINGULAR_PRONOUNS = frozenset({"it", "its", "itself"})
+PLURAL_PRONOUNS = frozenset({"they", "them", "their", "theirs", "themselves"})
+# Words that make "the nations" mean some other set than the two just named.
+NOT_BACK_REFERENCE = frozenset("""
+other others some many several all most few three four five six seven eight nine ten more
+such various certain individual member neighbouring neighboring foreign western eastern
+""".split())
+MODIFIER_DEPS = frozenset({"amod", "compound", "nmod", "poss"})
+SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
+# Added to the depth of triggers inside "if" and "unless" clauses when ranking.
+HYPOTHETICAL_RANK = 20
+# Entity types of prepositional objects that never take part ("on Saturday", "for 25 years").
+NOT_PARTICIPANTS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY",
+                              "QUANTITY"})
+
+
+class TriggerFileError(ValueError):
+    """A malformed trigger lexicon: names the file, the event type and the problem."""
+
+
+class Phrase(NamedTuple):
+    """One lexicon entry: a head lemma and the words that must depend on it."""
+
+    event_type: str
+    head: str
+    words: tuple[str, ...]
+    reverse: bool = False
+
+
+PhraseTable = dict[str, tuple[tuple[str, ...], ...]]
+
+
+class TriggerLexicon(NamedTuple):
+    """The parsed trigger lexicon (see the header of codebooks/triggers.yml)."""
+
+    verbs: dict[str, tuple[Phrase, ...]]
+    nouns: dict[str, tuple[Phrase, ...]]
+    descriptions: dict[str, str]
+    symmetric: frozenset[str]
+    intent: dict[str, str]
+    refused: dict[str, str]
+    reduced: dict[str, str]
+    object_of: frozenset[str]
+    light_verbs: PhraseTable
+    reverse_light_verbs: PhraseTable
+    reducing_verbs: PhraseTable
+    promise_verbs: frozenset[str]
+    target_prepositions: frozenset[str]
+    noun_target_prepositions: frozenset[str]
+    negators: PhraseTable
+    intent_words: frozenset[str]
+    obligation_words: frozenset[str]
+    obligation_type: str | None
+    condition_words: frozenset[str]
+    condition_type: str | None
+    hypothetical_words: frozenset[str]
+    circumstance_prepositions: frozenset[str]
+    plural_references: dict[str, str]
+    path: Path | None = None
 
 
 class Interaction(NamedTuple):
@@ -20,11 +127,834 @@ class Interaction(NamedTuple):
     text: str
 
 
-def load_triggers(path=None) -> dict:
-    """The trigger lexicon. (Placeholder until the interactions work lands.)"""
-    return {}
+class TriggerMatch(NamedTuple):
+    """A trigger word in the text, whether or not two actors were found around it."""
+
+    sentence_id: int
+    token: int
+    event_type: str
+    trigger: str
+    negated: bool
 
 
-def find_interactions(doc: Doc, mentions: Sequence[Mention], *, lexicon: dict) -> list[Interaction]:
-    """Who did what to whom in doc. (Placeholder until the interactions work lands.)"""
-    return []
+# -- lexicon ------------------------------------------------------------------------------------
+def _words(text: str) -> list[str]:
+    return [w for w in text.lower().split() if w not in ARTICLES]
+
+
+def _verb_phrase(text: str) -> tuple[str, tuple[str, ...]]:
+    words = _words(text)
+    return words[0], tuple(words[1:])
+
+
+def _noun_phrase(text: str) -> tuple[str, tuple[str, ...]]:
+    words = _words(text)
+    for i, word in enumerate(words):
+        if i > 0 and word in PHRASE_PREPOSITIONS:
+            return words[i - 1], tuple(words[:i - 1] + words[i:])
+    return words[-1], tuple(words[:-1])
+
+
+def _phrase_table(values: Iterable[str]) -> PhraseTable:
+    table: dict[str, list[tuple[str, ...]]] = {}
+    for value in values:
+        head, words = _verb_phrase(value)
+        table.setdefault(head, []).append(words)
+    return {head: tuple(sorted(set(v), key=len, reverse=True)) for head, v in table.items()}
+
+
+def load_triggers(path: str | Path | None = None) -> TriggerLexicon:
+    """The trigger lexicon in `path` (None: the packaged codebooks/triggers.yml).
+
+    Raises TriggerFileError (a ValueError) naming the file, event type and problem when the
+    file is not a valid lexicon; FileNotFoundError when it does not exist.
+    """
+    file = Path(path) if path is not None else DEFAULT_TRIGGERS
+
+    def fail(where: str, problem: str):
+        raise TriggerFileError(f"{file}: {where}: {problem}")
+
+    def strings(value: object, where: str) -> list[str]:
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            fail(where, "must be a list of non-empty strings (quote on, off, yes and no)")
+        return value
+
+    def add(table: dict[str, list[Phrase]], phrase: Phrase, kind: str, text: str) -> None:
+        for other in table.get(phrase.head, ()):
+            if other.words == phrase.words and other.event_type != phrase.event_type:
+                fail(phrase.event_type, f"{kind} {text!r} is also listed under {other.event_type}")
+        table.setdefault(phrase.head, []).append(phrase)
+
+    try:
+        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except yaml.YAMLError as err:
+        raise TriggerFileError(f"{file}: not valid YAML: {err}") from err
+    if not isinstance(data, dict) or not isinstance(data.get("events"), dict):
+        fail("top level", "needs an 'events' mapping of PLOVER types")
+    options = data.get("options") or {}
+    if not isinstance(options, dict):
+        fail("options", "must be a mapping")
+    for key in options:
+        if key not in OPTION_KEYS:
+            fail(f"options.{key}", f"unknown option (known: {', '.join(sorted(OPTION_KEYS))})")
+    for key in TYPE_OPTIONS:
+        if options.get(key) is not None and options[key] not in PLOVER_TYPES:
+            fail(f"options.{key}", f"must name a PLOVER type, not {options[key]!r}")
+    verbs: dict[str, list[Phrase]] = {}
+    nouns: dict[str, list[Phrase]] = {}
+    descriptions: dict[str, str] = {}
+    symmetric: set[str] = set()
+    retype: dict[str, dict[str, str]] = {key: {} for key in RETYPE_KEYS}
+    object_of: set[str] = set()
+    for event_type, spec in data["events"].items():
+        if event_type not in PLOVER_TYPES:
+            fail(str(event_type), f"not a PLOVER event type (one of {', '.join(PLOVER_TYPES)})")
+        if not isinstance(spec, dict):
+            fail(event_type, "must be a mapping with description, verbs and nouns")
+        for key in spec:
+            if key not in EVENT_KEYS:
+                fail(event_type, f"unknown key {key!r} (known: {', '.join(sorted(EVENT_KEYS))})")
+        descriptions[event_type] = str(spec.get("description") or "").strip()
+        if spec.get("symmetric") not in (None, True, False):
+            fail(event_type, "'symmetric' must be true or false")
+        if spec.get("symmetric"):
+            symmetric.add(event_type)
+        for key in RETYPE_KEYS:
+            if (shifted := spec.get(key)) is not None:
+                if shifted not in PLOVER_TYPES:
+                    fail(event_type, f"{key!r} must name a PLOVER type, not {shifted!r}")
+                retype[key][event_type] = shifted
+        if spec.get("of") not in (None, "source", "target"):
+            fail(event_type, "'of' must be source or target")
+        if spec.get("of") == "target":
+            object_of.add(event_type)
+        entries = [(v, False) for v in strings(spec.get("verbs"), f"{event_type}.verbs")]
+        entries += [(v, True) for v in strings(spec.get("reversed"), f"{event_type}.reversed")]
+        for text, reverse in entries:
+            head, words = _verb_phrase(text)
+            add(verbs, Phrase(event_type, head, words, reverse), "verb", text)
+        noun_list = strings(spec.get("nouns"), f"{event_type}.nouns")
+        for text in noun_list:
+            head, words = _noun_phrase(text)
+            add(nouns, Phrase(event_type, head, words), "noun", text)
+        if not entries and not noun_list:
+            fail(event_type, "has neither verbs nor nouns")
+    references = options.get("plural_references") or {}
+    if not isinstance(references, dict) or not all(
+            isinstance(k, str) and v in REFERENCE_KINDS for k, v in references.items()):
+        fail("options.plural_references", "must map nouns to country, person or any")
+    lists = {name: strings(options.get(name), f"options.{name}") for name in LIST_OPTIONS}
+
+    def words(name: str) -> frozenset[str]:
+        return frozenset(w.lower() for w in lists[name])
+
+    def by_length(table: dict[str, list[Phrase]]) -> dict[str, tuple[Phrase, ...]]:
+        return {k: tuple(sorted(v, key=lambda p: len(p.words), reverse=True))
+                for k, v in table.items()}
+
+    return TriggerLexicon(
+        verbs=by_length(verbs), nouns=by_length(nouns), descriptions=descriptions,
+        symmetric=frozenset(symmetric), intent=retype["intent"], refused=retype["refused"],
+        reduced=retype["reduced"], object_of=frozenset(object_of),
+        light_verbs=_phrase_table(lists["light_verbs"]),
+        reverse_light_verbs=_phrase_table(lists["reverse_light_verbs"]),
+        reducing_verbs=_phrase_table(lists["reducing_verbs"]),
+        promise_verbs=words("promise_verbs"),
+        target_prepositions=words("target_prepositions"),
+        noun_target_prepositions=words("target_prepositions") | words("noun_target_prepositions"),
+        negators=_phrase_table(lists["negators"]),
+        intent_words=words("intent_words"),
+        obligation_words=words("obligation_words"),
+        obligation_type=options.get("obligation_type"),
+        condition_words=words("condition_words"),
+        condition_type=options.get("condition_type"),
+        hypothetical_words=words("hypothetical_words"),
+        circumstance_prepositions=words("circumstance_prepositions"),
+        plural_references={k.lower(): v for k, v in references.items()},
+        path=file,
+    )
+
+
+# -- matching -----------------------------------------------------------------------------------
+def _forms(token: Token) -> set[str]:
+    return {token.lower_, token.lemma_.lower()}
+
+
+def _match_words(token: Token, words: tuple[str, ...]) -> list[Token] | None:
+    """Dependents that spell `words`, each below `token` or below a word already matched;
+    None if one is missing. Auxiliaries, markers and subjects never count ("to protest")."""
+    found: list[Token] = []
+    todo = list(words)
+    progress = True
+    while todo and progress:
+        progress = False
+        for word in list(todo):
+            hit = next((c for t in (token, *found) for c in t.children
+                        if c.dep_ not in PHRASE_SKIP_DEPS and word in _forms(c)
+                        and c not in found and not _circumstantial(c)), None)
+            if hit is not None:
+                found.append(hit)
+                todo.remove(word)
+                progress = True
+    return None if todo else found
+
+
+def _circumstantial(token: Token) -> bool:
+    """A preposition of time or amount ("agreed on Saturday"), never part of a phrase."""
+    return token.dep_ == "prep" and any(
+        c.dep_ == "pobj" and c.ent_type_ in NOT_PARTICIPANTS for c in token.children)
+
+
+def _best(entries: Sequence[Phrase] | None, token: Token) -> tuple[Phrase, list[Token]] | None:
+    for entry in entries or ():
+        found = _match_words(token, entry.words)
+        if found is not None:
+            return entry, found
+    return None
+
+
+def _phrase_at(table: PhraseTable, token: Token) -> list[Token] | None:
+    for head in _forms(token):
+        for words in table.get(head, ()):
+            found = _match_words(token, words)
+            if found is not None:
+                return found
+    return None
+
+
+@dataclass
+class _Hit:
+    token: Token
+    event_type: str
+    tokens: list[Token]
+    reverse: bool = False
+    noun: Token | None = None          # the object noun of a light or trigger verb
+    prepositions: set[str] = field(default_factory=set)
+    promise: bool = False               # "promised aid": the act is only promised
+    light: bool = False                 # the event comes from the object ("imposed sanctions")
+    negated: bool = False
+    obliged: Token | None = None        # the verb of "Y must ...", when reported
+    depth: int = 0
+
+    @property
+    def trigger(self) -> str:
+        return " ".join(t.text for t in sorted({*self.tokens, self.token}, key=lambda t: t.i))
+
+
+def _depth(token: Token) -> int:
+    depth = 0
+    while token.head.i != token.i and depth < 50:
+        token, depth = token.head, depth + 1
+    return depth
+
+
+def _noun_entry(lexicon: TriggerLexicon, token: Token) -> tuple[Phrase, list[Token]] | None:
+    if token.pos_ not in {"NOUN", "PROPN"} or token.ent_type_ in NAME_ENTITIES:
+        return None
+    for form in (token.lemma_.lower(), token.lower_):
+        if found := _best(lexicon.nouns.get(form), token):
+            return found
+    return None
+
+
+def _object_noun(verb: Token, lexicon: TriggerLexicon, extra: list[Token]) -> Token | None:
+    """The noun trigger a verb governs: its object, the object's modifier noun ('mediation
+    efforts') or 'of' complement ('dollars of aid'), or the object of a phrase preposition."""
+    candidates = [c for c in verb.children if c.dep_ in {"dobj", "attr", "oprd"}]
+    candidates += [c for t in extra if t.dep_ == "prep" for c in t.children if c.dep_ == "pobj"]
+    for noun in candidates:
+        if _noun_entry(lexicon, noun):
+            return noun
+        inner = [c for c in noun.children if c.dep_ == "compound" and c.i < noun.i]
+        inner += [p for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"
+                  for p in c.children if p.dep_ == "pobj"]
+        for token in inner:
+            if _noun_entry(lexicon, token):
+                return token
+    return None
+
+
+def _verb_hit(token: Token, lexicon: TriggerLexicon) -> _Hit | None:
+    entries: Sequence[Phrase] = ()
+    for form in (token.lemma_.lower(), token.lower_):
+        entries = entries or lexicon.verbs.get(form, ())
+    phrase = _best([e for e in entries if e.words], token)
+    if phrase:
+        entry, found = phrase
+        noun = next((t for t in found if t.pos_ in {"NOUN", "PROPN"}), None)
+        return _Hit(token, entry.event_type, found, entry.reverse, noun,
+                    prepositions={t.lower_ for t in found if t.dep_ == "prep"},
+                    light=noun is not None and noun.dep_ in {"dobj", "attr", "oprd"})
+    extra = _phrase_at(lexicon.reducing_verbs, token)
+    if extra is not None and (noun := _object_noun(token, lexicon, extra)) is not None:
+        reduced = lexicon.reduced.get(_noun_entry(lexicon, noun)[0].event_type)
+        if reduced:
+            return _Hit(token, reduced, [*extra, noun], noun=noun, light=True)
+    promise = token.lemma_.lower() in lexicon.promise_verbs
+    for table, reverse in ((lexicon.light_verbs, False), (lexicon.reverse_light_verbs, True)):
+        extra = _phrase_at(table, token)
+        if extra is None and promise and not reverse:
+            extra = []      # "promised aid", "offered assistance": promise verbs are light too
+        if extra is None:
+            continue
+        noun = _object_noun(token, lexicon, extra)
+        if noun is not None:
+            event_type = _noun_entry(lexicon, noun)[0].event_type
+            return _Hit(token, event_type, [*extra, noun], reverse, noun, promise=promise,
+                        light=True)
+    single = next((e for e in entries if not e.words), None)
+    if single is None:
+        return None
+    noun = next((c for c in token.children if c.dep_ == "dobj" and _noun_entry(lexicon, c)), None)
+    return _Hit(token, single.event_type, [], single.reverse, noun)
+
+
+def _governors(token: Token) -> Iterable[Token]:
+    """Words that govern `token` through control: 'refused to meet', 'is willing to withdraw',
+    'refrain from attacking'."""
+    current = token
+    for _ in range(6):
+        if current.dep_ == "xcomp":
+            current = current.head
+        elif current.dep_ == "pcomp" and current.head.dep_ == "prep":
+            current = current.head.head
+        else:
+            return
+        yield current
+        if current.dep_ == "acomp":     # "is willing to": the adjective's verb governs too
+            yield current.head
+
+
+def _aux(token: Token, words: frozenset[str]) -> bool:
+    return any(c.dep_ in {"aux", "auxpass"} and c.lower_ in words for c in token.children)
+
+
+def _negated(hit: _Hit, lexicon: TriggerLexicon) -> tuple[bool, bool]:
+    """(negated, refused): refused when the act is declined, not just absent."""
+    heads = [hit.token] + ([hit.noun] if hit.noun is not None else [])
+    if any(c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ == "no")
+           for head in heads for c in head.children):
+        return True, _intended(hit, lexicon)
+    for governor in _governors(hit.token):
+        if _phrase_at(lexicon.negators, governor) is not None:
+            return True, True
+        if any(c.dep_ == "neg" for c in governor.children):
+            return True, _intended(hit, lexicon)
+    return False, False
+
+
+def _intended(hit: _Hit, lexicon: TriggerLexicon) -> bool:
+    words = lexicon.intent_words
+    if hit.promise or _aux(hit.token, words):
+        return True
+    return any(_forms(g) & words or _aux(g, words) for g in _governors(hit.token))
+
+
+def _obliged(hit: _Hit, lexicon: TriggerLexicon) -> Token | None:
+    """The verb that carries 'must' or 'should' over the trigger, if any."""
+    for token in (hit.token, *_governors(hit.token)):
+        if _aux(token, lexicon.obligation_words):
+            return token
+    return None
+
+
+def _conditional(hit: _Hit, lexicon: TriggerLexicon) -> bool:
+    """'will withdraw unless ...': an intended act made conditional is a threat."""
+    for token in (hit.token, *_governors(hit.token)):
+        for child in token.children:
+            if child.dep_ == "advcl" and any(
+                    m.dep_ == "mark" and m.lower_ in lexicon.condition_words
+                    for m in child.children):
+                return True
+    return False
+
+
+def _obligation_hits(doc: Doc, lexicon: TriggerLexicon, taken: set[int]) -> list[_Hit]:
+    """'Russia said Sudan must return ...': a reported obligation is a request."""
+    if not lexicon.obligation_type:
+        return []
+    hits = []
+    for token in doc:
+        if token.i in taken or token.dep_ != "ccomp" or token.lemma_ in {"be", "have"} or not _aux(
+                token, lexicon.obligation_words):
+            continue    # "X said Y should be alive" states, it does not ask
+        aux = [c for c in token.children if c.dep_ == "aux" and c.lower_ in
+               lexicon.obligation_words]
+        hits.append(_Hit(token, lexicon.obligation_type, aux, obliged=token))
+    return hits
+
+
+def _hits(doc: Doc, lexicon: TriggerLexicon, inside_actor: set[int]) -> list[_Hit]:
+    hits: list[_Hit] = []
+    used: set[int] = set()
+    for token in doc:
+        # "called Raisi a true friend": a verb with an object predicate names, it does not act.
+        if token.pos_ != "VERB" or token.dep_ == "amod" or any(
+                c.dep_ == "oprd" for c in token.children):
+            continue
+        if (hit := _verb_hit(token, lexicon)) is not None:
+            hits.append(hit)
+            used.update(t.i for t in hit.tokens)
+            if hit.noun is not None:
+                used.add(hit.noun.i)
+    for token in doc:
+        if token.i in used or token.i in inside_actor or token.dep_ == "compound":
+            continue
+        if found := _noun_entry(lexicon, token):
+            entry, words = found
+            hits.append(_Hit(token, entry.event_type, words))
+    by_token = {h.token.i: h for h in hits}
+    kept = []
+    for hit in hits:
+        # An intent verb that governs another trigger only marks it ("promised to withdraw").
+        if _forms(hit.token) & lexicon.intent_words and any(
+                c.dep_ in {"xcomp", "ccomp"} and c.i in by_token for c in hit.token.children):
+            continue
+        kept.append(hit)
+    obliged_verbs = set()
+    for hit in kept:
+        hit.negated, refused = _negated(hit, lexicon)
+        if (obliged := _obliged(hit, lexicon)) is not None and lexicon.obligation_type:
+            hit.event_type, hit.obliged = lexicon.obligation_type, obliged
+            obliged_verbs.add(obliged.i)
+        elif refused and hit.event_type in lexicon.refused:
+            hit.event_type, hit.negated = lexicon.refused[hit.event_type], False
+        elif _intended(hit, lexicon):
+            if lexicon.condition_type and _conditional(hit, lexicon):
+                hit.event_type = lexicon.condition_type
+            else:
+                hit.event_type = lexicon.intent.get(hit.event_type, hit.event_type)
+    kept += _obligation_hits(doc, lexicon, obliged_verbs | set(by_token))
+    for hit in kept:
+        # The main event of a sentence is not the hypothetical one ("... if it is attacked").
+        hit.depth = _depth(hit.token) + (HYPOTHETICAL_RANK if _in_condition(hit.token, lexicon)
+                                         else 0)
+    return kept
+
+
+def _in_condition(token: Token, lexicon: TriggerLexicon) -> bool:
+    """True inside an 'if' or 'unless' clause."""
+    current = token
+    for _ in range(12):
+        if current.dep_ == "advcl" and any(
+                c.dep_ == "mark" and c.lower_ in lexicon.hypothetical_words
+                for c in current.children):
+            return True
+        if current.head.i == current.i:
+            return False
+        current = current.head
+    return False
+
+
+def find_triggers(doc: Doc, *, lexicon: TriggerLexicon) -> list[TriggerMatch]:
+    """Every trigger in doc, main clauses first within a sentence, actors or not."""
+    sent_of = _sentence_ids(doc)
+    inside = {t.i for t in doc if t.ent_type_ in NAME_ENTITIES}
+    hits = sorted(_hits(doc, lexicon, inside), key=lambda h: (sent_of[h.token.i], h.depth, h.token.i))
+    return [TriggerMatch(sent_of[h.token.i], h.token.i, h.event_type, h.trigger, h.negated)
+            for h in hits]
+
+
+# -- actors -------------------------------------------------------------------------------------
+def _sentence_ids(doc: Doc) -> list[int]:
+    ids = [0] * len(doc)
+    for number, sent in enumerate(doc.sents):
+        for i in range(sent.start, sent.end):
+            ids[i] = number
+    return ids
+
+
+class _Actors:
+    """Actor keys for tokens: mentions, plus back-references resolved here."""
+
+    def __init__(self, doc: Doc, mentions: Sequence[Mention], lexicon: TriggerLexicon):
+        self.doc = doc
+        self.sent_of = _sentence_ids(doc)
+        self.by_token: dict[int, str] = {}
+        ranked = sorted(mentions, key=lambda m: (m.key.startswith("person:"),
+                                                 m.token_end - m.token_start))
+        for m in ranked:        # later (person, wider) mentions overwrite
+            for i in range(m.token_start, m.token_end):
+                self.by_token[i] = m.key
+        self.mentions = sorted(mentions, key=lambda m: m.token_start)
+        self.sents = list(doc.sents)
+        self.references: dict[int, list[str]] = {}
+        self._resolve_plurals(lexicon)
+        self._resolve_pronouns()
+
+    # back-references
+    def _resolve_plurals(self, lexicon: TriggerLexicon) -> None:
+        for token in self.doc:
+            kind = lexicon.plural_references.get(token.lemma_.lower())
+            if kind is None or token.tag_ not in {"NNS", "NNPS"} or token.i in self.by_token:
+                continue
+            children = list(token.children)
+            pointers = {c.lower_ for c in children if c.dep_ in {"det", "predet", "nummod"}}
+            if not pointers & {"the", "both", "two", "2"}:
+                continue
+            if any(c.lower_ in NOT_BACK_REFERENCE for c in children) or any(
+                    c.dep_ == "prep" and c.lower_ in {"of", "in"} for c in children):
+                continue
+            if keys := self._recent_pair(token.i, kind, self._local_subjects(token)):
+                self.references[token.i] = keys
+
+    @staticmethod
+    def _local_subjects(token: Token) -> set[int]:
+        """Tokens of the subject of the clause holding `token`: "Iraq and Oman hosted talks
+        between the two sides" does not mean Iraq and Oman."""
+        current = token
+        for _ in range(8):
+            if current.pos_ in {"VERB", "AUX"} or current.head.i == current.i:
+                break
+            current = current.head
+        return {t.i for child in current.children if child.dep_ in {"nsubj", "nsubjpass"}
+                and token not in child.subtree for t in child.subtree}
+
+    def _recent_pair(self, before: int, kind: str, exclude: set[int]) -> list[str]:
+        """The last two distinct actors of `kind` named in the latest sentence naming two."""
+        sid = self.sent_of[before]
+        for number in range(sid, max(sid - 6, -1), -1):
+            keys: list[str] = []
+            for m in self.mentions:
+                if m.sentence_id != number or m.token_end > before or m.token_start in exclude:
+                    continue
+                if kind != "any" and not m.key.startswith(f"{kind}:"):
+                    continue
+                if kind == "any" and m.key.startswith("group:"):
+                    continue
+                if m.key in keys:
+                    keys.remove(m.key)
+                keys.append(m.key)
+            if len(keys) >= 2:
+                return keys[-2:]
+        return []
+
+    def _resolve_pronouns(self) -> None:
+        for token in self.doc:
+            lower = token.lower_
+            if token.pos_ != "PRON" or token.i in self.by_token or not (
+                    lower in SINGULAR_PRONOUNS or lower in PLURAL_PRONOUNS):
+                continue
+            if token.dep_ not in {"nsubj", "nsubjpass", "poss"}:
+                continue    # an object pronoun never means its own clause's subject
+            subject = self._embedding_subject(token)
+            if subject is None and token.dep_ != "poss":
+                subject = self._previous_subject(token)
+            if subject is None:
+                continue
+            keys = self.keys(subject, pronouns=False)
+            if lower in SINGULAR_PRONOUNS:
+                # "it" is one country, organisation or group, never a person
+                keys = keys if len(keys) == 1 and not keys[0].startswith("person:") else []
+            elif len(keys) == 1 and not keys[0].startswith("group:") and subject.tag_ not in {
+                    "NNS", "NNPS"}:
+                keys = []       # "they" needs a plural antecedent
+            if keys:
+                self.references[token.i] = keys
+
+    def _embedding_subject(self, pronoun: Token) -> Token | None:
+        """The nearest earlier subject of a clause that embeds the pronoun and names an actor:
+        "Syria says it is willing", "Iran and China underscored their commitment"."""
+        current = pronoun.head
+        for _ in range(8):
+            for child in current.children:
+                if child.dep_ in SUBJECT_DEPS and child.i < pronoun.i and \
+                        pronoun not in child.subtree and self.keys(child, pronouns=False):
+                    return child
+            if current.head.i == current.i:
+                break
+            current = current.head
+        return None
+
+    def _previous_subject(self, pronoun: Token) -> Token | None:
+        """The subject of the previous sentence's main verb."""
+        sid = self.sent_of[pronoun.i]
+        if sid == 0:
+            return None
+        return next((t for t in self.sents[sid - 1]
+                     if t.dep_ in {"nsubj", "nsubjpass"} and t.head.dep_ == "ROOT"), None)
+
+    # lookup
+    def keys(self, token: Token, *, pronouns: bool = True) -> list[str]:
+        """Actors a noun phrase headed by `token` names, its conjuncts included."""
+        found: list[str] = []
+        for head in self._conjuncts(token):
+            for key in self._head_keys(head, pronouns=pronouns):
+                if key not in found:
+                    found.append(key)
+        return found
+
+    @staticmethod
+    def _conjuncts(token: Token) -> list[Token]:
+        out, todo = [], [token]
+        while todo:
+            current = todo.pop(0)
+            out.append(current)
+            todo += [c for c in current.children if c.dep_ == "conj"]
+        return out
+
+    def _head_keys(self, token: Token, *, pronouns: bool) -> list[str]:
+        """A mention on the head, else a back-reference, else an apposition ("his counterpart
+        Wang Yi"), else modifiers ("Iranian officials", "Iran's army"), else "of" ("the
+        government of Iraq")."""
+        if token.i in self.by_token:
+            return [self.by_token[token.i]]
+        if pronouns and token.i in self.references:
+            return list(self.references[token.i])
+        if token.lower_ in RELATIVE_PRONOUNS and token.head.dep_ == "relcl":
+            return self._head_keys(token.head.head, pronouns=pronouns)
+        if token.pos_ not in {"NOUN", "PROPN", "PRON", "NUM"}:
+            return []
+        # "his Chinese counterpart Wang Yi": the apposition names the actor.
+        found = [k for c in token.children if c.dep_ == "appos"
+                 for k in self.keys(c, pronouns=pronouns)]
+        if found:
+            return found
+        for child in token.children:
+            if child.dep_ in MODIFIER_DEPS and child.i < token.i:
+                keys = self.keys(child, pronouns=pronouns)
+                # "his counterpart" is not him; "Iran's army" is Iran's.
+                found += [k for k in keys if not (child.dep_ == "poss" and k.startswith("person:"))]
+        if not found:
+            for child in token.children:
+                if child.dep_ == "prep" and child.lower_ == "of":
+                    for pobj in _pobjs(child):
+                        found += self.keys(pobj, pronouns=pronouns)
+        return found
+
+
+# -- roles --------------------------------------------------------------------------------------
+def _pobjs(prep: Token) -> list[Token]:
+    return [c for c in prep.children if c.dep_ == "pobj"]
+
+
+def _is_passive(verb: Token) -> bool:
+    return any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children) or (
+        verb.dep_ == "acl" and verb.tag_ == "VBN")
+
+
+def _agents(verb: Token) -> list[Token]:
+    return [p for c in verb.children if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by")
+            for p in _pobjs(c)]
+
+
+def _subject_tokens(verb: Token, depth: int = 0) -> tuple[list[Token], list[Token]]:
+    """(doers, undergoers) of a verb's clause, following control, coordination and voice."""
+    if depth > 6:
+        return [], []
+    children = list(verb.children)
+    subjects = [c for c in children if c.dep_ in SUBJECT_DEPS]
+    passive_subjects = [c for c in children if c.dep_ == "nsubjpass"]
+    if subjects:
+        return subjects, []
+    if passive_subjects or _is_passive(verb):
+        undergoers = passive_subjects or ([verb.head] if verb.dep_ == "acl" else [])
+        return _agents(verb), undergoers
+    head = verb.head
+    if head.i == verb.i:
+        return [], []
+    if verb.dep_ == "xcomp":
+        objects = [c for c in head.children if c.dep_ in {"dobj"}]
+        if objects and head.pos_ == "VERB":
+            return objects, []
+        return _subject_tokens(head, depth + 1)
+    if verb.dep_ == "pcomp":
+        # "accused Iran of supplying", "thanked Moscow for condemning": the object does it.
+        governor = head.head
+        objects = [c for c in governor.children if c.dep_ == "dobj"]
+        if objects and governor.pos_ == "VERB" and head.lower_ in {"of", "for", "from"}:
+            return objects, []
+        return _subject_tokens(governor, depth + 1)
+    if verb.dep_ in {"conj", "advcl", "prep", "acomp"}:
+        return _subject_tokens(head, depth + 1)
+    if verb.dep_ in {"acl", "relcl"}:
+        return [head], []
+    return [], []
+
+
+@dataclass
+class _Roles:
+    sources: list[str] = field(default_factory=list)
+    targets: list[str] = field(default_factory=list)
+    group: list[str] = field(default_factory=list)     # "talks between X and Y"
+    has_object: bool = False
+
+    def add(self, where: str, keys: Iterable[str]) -> None:
+        items = getattr(self, where)
+        items.extend(k for k in keys if k not in items)
+
+
+def _prep_targets(head: Token, roles: _Roles, actors: _Actors, preps: set[str],
+                  skip: set[int], *, after: int = -1, of_target: bool = False) -> None:
+    for child in head.children:
+        if child.i in skip or child.i <= after:
+            continue
+        if child.dep_ == "prep" and child.lower_ in {"between", "among", "amongst"}:
+            for pobj in _pobjs(child):
+                roles.add("group", actors.keys(pobj))
+        elif child.dep_ == "prep" and (child.lower_ in preps or (of_target and child.lower_ == "of")):
+            for pobj in _pobjs(child):
+                if pobj.ent_type_ in NOT_PARTICIPANTS:
+                    continue
+                roles.has_object = True
+                roles.add("targets", actors.keys(pobj))
+
+
+def _noun_sources(noun: Token, roles: _Roles, actors: _Actors, object_of: bool) -> bool:
+    """Sources inside the noun phrase; True when 'of' then names the recipient."""
+    for child in noun.children:
+        if child.dep_ == "poss" or (child.dep_ in {"amod", "compound", "nmod"} and child.i < noun.i):
+            roles.add("sources", actors.keys(child))
+        if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ == "by"):
+            for pobj in _pobjs(child):
+                roles.add("sources", actors.keys(pobj))
+    if roles.sources or object_of:
+        return True
+    for child in noun.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            for pobj in _pobjs(child):
+                roles.add("sources", actors.keys(pobj))
+    return False
+
+
+def _verb_roles(hit: _Hit, actors: _Actors, lexicon: TriggerLexicon) -> _Roles:
+    roles = _Roles()
+    verb = hit.token
+    doers, undergoers = _subject_tokens(verb)
+    for token in doers:
+        roles.add("sources", actors.keys(token))
+    for token in undergoers:
+        roles.has_object = True
+        roles.add("targets", actors.keys(token))
+    preps = (lexicon.noun_target_prepositions if hit.light
+             else lexicon.target_prepositions) | hit.prepositions
+    skip = {t.i for t in hit.tokens if t.dep_ != "prep"}
+    for child in verb.children:
+        if child.i in skip or (hit.noun is not None and child.i == hit.noun.i):
+            continue
+        if child.dep_ in {"dobj", "dative", "iobj"}:
+            roles.has_object = True
+            roles.add("targets", actors.keys(child))
+    _prep_targets(verb, roles, actors, preps, skip)
+    if hit.noun is not None:
+        object_of = hit.event_type in lexicon.object_of
+        if hit.reverse:
+            _noun_sources(hit.noun, roles, actors, True)
+        _prep_targets(hit.noun, roles, actors, lexicon.noun_target_prepositions, skip,
+                      of_target=object_of)
+    if hit.reverse:
+        # "Y hosted X", "Y received aid from X": the subject receives; the other side acts.
+        roles.sources, roles.targets = list(roles.targets), list(roles.sources)
+        for child in [*verb.children, *(hit.noun.children if hit.noun is not None else [])]:
+            if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ in {"by", "from"}):
+                for pobj in _pobjs(child):
+                    roles.add("sources", actors.keys(pobj))
+    if not roles.targets and not roles.has_object:
+        _borrow_targets(verb, roles, actors, lexicon)
+    return roles
+
+
+def _borrow_targets(verb: Token, roles: _Roles, actors: _Actors, lexicon: TriggerLexicon) -> None:
+    """'agreed to meet Putin', 'demanded that Israel withdraw': the recipient is inside."""
+    for child in verb.children:
+        if child.dep_ == "xcomp":
+            for grand in child.children:
+                if grand.dep_ in {"dobj", "dative"}:
+                    roles.add("targets", actors.keys(grand))
+            _prep_targets(child, roles, actors, lexicon.target_prepositions, set())
+        elif child.dep_ == "ccomp" and (child.tag_ == "VB" or any(
+                c.dep_ == "aux" and c.tag_ == "MD" for c in child.children)):
+            # "demanded that Israel withdraw", "warned that Iran would face": the subject of a
+            # bare or modal clause is addressed; "agreed that X was" only states.
+            for grand in child.children:
+                if grand.dep_ in {"nsubj", "nsubjpass"}:
+                    roles.add("targets", actors.keys(grand))
+
+
+def _noun_roles(hit: _Hit, actors: _Actors, lexicon: TriggerLexicon) -> _Roles:
+    roles = _Roles()
+    noun = hit.token
+    object_of = hit.event_type in lexicon.object_of
+    of_target = _noun_sources(noun, roles, actors, object_of)
+    skip = {t.i for t in hit.tokens}
+    _prep_targets(noun, roles, actors, lexicon.noun_target_prepositions, skip,
+                  of_target=of_target)
+    head = noun.head
+    if noun.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ in {"VERB", "AUX"}:
+        verb = head.head
+        if _is_passive(verb):
+            # "subjected to sanctions by the United States": the agent acts on the subject.
+            doers, undergoers = _subject_tokens(verb)
+            for token in doers:
+                roles.add("sources", actors.keys(token))
+            for token in undergoers:
+                roles.add("targets", actors.keys(token))
+        elif head.lower_ in lexicon.circumstance_prepositions and not roles.sources:
+            doers, _ = _subject_tokens(verb)
+            for token in doers:
+                roles.add("sources", actors.keys(token))
+    elif noun.dep_ == "dobj" and head.pos_ == "VERB":
+        # Prepositions the parser hung on the verb: "highlighted the visit of X to China".
+        _prep_targets(head, roles, actors, lexicon.noun_target_prepositions, skip, after=noun.i)
+    return roles
+
+
+def _obligation_roles(clause: Token, actors: _Actors) -> _Roles:
+    """'Russia said Sudan must return ...': the speaker asks, the obliged subject is asked."""
+    roles = _Roles()
+    if clause.dep_ == "ccomp":
+        for token in _subject_tokens(clause.head)[0]:
+            roles.add("sources", actors.keys(token))
+    for token in _subject_tokens(clause)[0]:
+        roles.add("targets", actors.keys(token))
+    return roles
+
+
+def _pairs(roles: _Roles, event_type: str, lexicon: TriggerLexicon) -> list[tuple[str, str]]:
+    pairs: list[tuple[str, str]] = []
+    if roles.group and not roles.sources:
+        pairs += [(a, b) for a in roles.group for b in roles.group]
+    elif roles.group:
+        roles.targets += [k for k in roles.group if k not in roles.targets]
+    if roles.targets:
+        pairs += [(s, t) for s in roles.sources for t in roles.targets]
+    elif event_type in lexicon.symmetric and not roles.has_object and len(roles.sources) > 1:
+        pairs += [(a, b) for a in roles.sources for b in roles.sources]
+    return [(a, b) for a, b in pairs if a != b]
+
+
+def find_interactions(doc: Doc, mentions: Sequence[Mention], *,
+                      lexicon: TriggerLexicon) -> list[Interaction]:
+    """Who did what to whom in doc, by sentence, main clauses first within a sentence.
+
+    Args:
+        doc: a parsed document.
+        mentions: its actor mentions (`ActorFinder()(doc).mentions`); sources and recipients
+            must be among them.
+        lexicon: from `load_triggers()`.
+    """
+    actors = _Actors(doc, mentions, lexicon)
+    inside_actor = set(actors.by_token)
+    sents = list(doc.sents)
+    hits = sorted(_hits(doc, lexicon, inside_actor),
+                  key=lambda h: (actors.sent_of[h.token.i], h.depth, h.token.i))
+    found: list[Interaction] = []
+    seen: set[tuple[str, str, str, int]] = set()
+    for hit in hits:
+        if hit.obliged is not None:
+            roles = _obligation_roles(hit.obliged, actors)
+        elif hit.token.pos_ == "VERB":
+            roles = _verb_roles(hit, actors, lexicon)
+        else:
+            roles = _noun_roles(hit, actors, lexicon)
+        sid = actors.sent_of[hit.token.i]
+        for source, target in _pairs(roles, hit.event_type, lexicon):
+            key = (source, hit.event_type, target, sid)
+            if key in seen:
+                continue
+            seen.add(key)
+            found.append(Interaction(sid, source, hit.event_type, target, hit.trigger,
+                                     hit.negated, sents[sid].text.strip()))
+    return found

@@ -1,0 +1,1 @@
+"""Scores for PressLens extractors on public gold standards kept outside the repository."""

@@ -1,0 +1,202 @@
+"""Interactions between actors, typed with PLOVER event types, read from the dependency parse."""
+
+from pathlib import Path
+
+import pytest
+
+from presslens.config import project_root
+from presslens.extract.actors import ActorFinder
+from presslens.extract.interactions import (
+    PLOVER_TYPES,
+    Interaction,
+    TriggerFileError,
+    find_interactions,
+    find_triggers,
+    load_triggers,
+)
+
+SEED = project_root() / ".." / "shared" / "corpus" / "seed" / "iran-china-strategic-cooperation.txt"
+AHMADIAN, CHEN = "person:ali akbar ahmadian", "person:chen wenqing"
+IRN, CHN, USA = "country:IRN", "country:CHN", "country:USA"
+
+
+@pytest.fixture(scope="module")
+def lexicon():
+    return load_triggers()
+
+
+def interactions(nlp, lexicon, text: str) -> list[Interaction]:
+    doc = nlp(text)
+    return find_interactions(doc, ActorFinder()(doc).mentions, lexicon=lexicon)
+
+
+def triples(found: list[Interaction]) -> set[tuple[str, str, str]]:
+    return {(i.source_key, i.event_type, i.target_key) for i in found}
+
+
+# -- the lexicon ---------------------------------------------------------------------------------
+def test_interactions_lexicon_covers_plover(lexicon):
+    assert set(lexicon.descriptions) == set(PLOVER_TYPES)
+    assert all(lexicon.descriptions.values())
+    assert lexicon.verbs["meet"][-1].event_type == "CONSULT"
+    assert lexicon.nouns["sanction"][0].event_type == "SANCTION"
+
+
+@pytest.mark.parametrize("head, words, event_type", [
+    ("hold", ("talks",), "CONSULT"),
+    ("call", ("for",), "REQUEST"),
+    ("call", (), "CONSULT"),
+    ("formalize", ("agreement",), "AGREE"),
+])
+def test_interactions_lexicon_phrases(lexicon, head, words, event_type):
+    entries = {(p.words, p.event_type) for p in lexicon.verbs[head]}
+    assert (words, event_type) in entries
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("events: [AGREE]\n", "needs an 'events' mapping"),
+    ("events:\n  AGREEMENT:\n    verbs: [agree]\n", "AGREEMENT: not a PLOVER event type"),
+    ("events:\n  AGREE:\n    verbs: agree\n", "AGREE.verbs: must be a list"),
+    ("events:\n  AGREE:\n    verbs: [agree]\n    intent: MAYBE\n", "AGREE: 'intent' must name"),
+    ("events:\n  AGREE:\n    verbs: [agree]\n  REJECT:\n    verbs: [agree]\n",
+     "REJECT: verb 'agree' is also listed under AGREE"),
+    ("events:\n  AGREE:\n    description: x\n", "AGREE: has neither verbs nor nouns"),
+    ("events:\n  AGREE:\n    verbs: [agree]\n    colour: red\n", "AGREE: unknown key 'colour'"),
+    ("options:\n  target_prepositions: [on]\nevents:\n  AGREE:\n    verbs: [agree]\n",
+     "options.target_prepositions"),
+    ("events: {AGREE: [\n", "not valid YAML"),
+])
+def test_interactions_lexicon_malformed(tmp_path, text, problem):
+    path = tmp_path / "bad.yml"
+    path.write_text(text)
+    with pytest.raises(TriggerFileError) as caught:
+        load_triggers(path)
+    assert isinstance(caught.value, ValueError)
+    assert str(path) in str(caught.value) and problem in str(caught.value)
+
+
+def test_interactions_lexicon_small_file(tmp_path, nlp):
+    path = tmp_path / "mine.yml"
+    path.write_text("events:\n  CONSULT:\n    verbs: [meet]\n    symmetric: true\n")
+    mine = load_triggers(path)
+    assert set(mine.descriptions) == {"CONSULT"}
+    found = interactions(nlp, mine, "Joe Biden met Vladimir Putin.")
+    assert triples(found) == {("person:joe biden", "CONSULT", "person:vladimir putin")}
+
+
+# -- rules -----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text, expected", [
+    # verb: subject -> object or prepositional object
+    ("Joe Biden met with Vladimir Putin in Geneva.",
+     {("person:joe biden", "CONSULT", "person:vladimir putin")}),
+    ("Russia attacked Ukraine and Georgia.",
+     {("country:RUS", "ASSAULT", "country:UKR"), ("country:RUS", "ASSAULT", "country:GEO")}),
+    # light verbs take their event from the object
+    ("Joe Biden held talks with Narendra Modi.",
+     {("person:joe biden", "CONSULT", "person:narendra modi")}),
+    ("The United States imposed sanctions on Iran.", {(USA, "SANCTION", IRN)}),
+    # passives: the agent acts
+    ("Iran was sanctioned by the United States.", {(USA, "SANCTION", IRN)}),
+    ("Cuba has been subjected to sanctions by the United States.",
+     {(USA, "SANCTION", "country:CUB")}),
+    # compound subjects of a symmetric event give pairs
+    ("Iran and China signed an agreement.", {(IRN, "AGREE", CHN), (CHN, "AGREE", IRN)}),
+    # nominal triggers
+    ("The visit of President Emmanuel Macron to China lasted three days.",
+     {("person:emmanuel macron", "CONSULT", CHN)}),
+    ("Iran's criticism of Israel angered officials.", {(IRN, "ACCUSE", "country:ISR")}),
+    # hosts receive: the visitor is the source
+    ("China hosted Iranian President Masoud Pezeshkian.",
+     {("person:masoud pezeshkian", "CONSULT", CHN)}),
+    # "the two countries" points back to the two named together last
+    ("Iran and China are close partners. The two countries signed an agreement.",
+     {(IRN, "AGREE", CHN), (CHN, "AGREE", IRN)}),
+    # intended cooperation is AGREE (PLOVER); "it" is the subject of the clause around it
+    ("Syria says it is willing to withdraw its troops from Lebanon.",
+     {("country:SYR", "AGREE", "country:LBN")}),
+    # a reported obligation is a request from the speaker
+    ("Russia said that Sudan must return the helicopter.",
+     {("country:RUS", "REQUEST", "country:SDN")}),
+    # verbs of ending turn the event around
+    ("The United States lifted sanctions on Iran.", {(USA, "RETREAT", IRN)}),
+])
+def test_interactions_rules(nlp, lexicon, text, expected):
+    found = interactions(nlp, lexicon, text)
+    assert triples(found) == expected
+    assert not any(i.negated for i in found)
+
+
+@pytest.mark.parametrize("text", [
+    "Iran signed the document.",                  # no actor as recipient
+    "The ministers met in Paris.",                 # a place is not a participant
+    "Tehran and Iran signed an agreement.",        # no self-interaction
+    "The weather improved across the region.",     # no trigger
+])
+def test_interactions_none(nlp, lexicon, text):
+    assert interactions(nlp, lexicon, text) == []
+
+
+@pytest.mark.parametrize("text, expected, negated", [
+    ("Russia did not attack Ukraine.", ("country:RUS", "ASSAULT", "country:UKR"), True),
+    ("Russia never attacked Ukraine.", ("country:RUS", "ASSAULT", "country:UKR"), True),
+    # a refusal is a REJECT, not a negated meeting
+    ("Iran refused to meet with the United States.", (IRN, "REJECT", USA), False),
+])
+def test_interactions_negation(nlp, lexicon, text, expected, negated):
+    found = interactions(nlp, lexicon, text)
+    assert {(i.source_key, i.event_type, i.target_key, i.negated) for i in found} == {
+        (*expected, negated)}
+
+
+def test_interactions_record_fields(nlp, lexicon):
+    found = interactions(nlp, lexicon, "Iran is calm. The United States imposed sanctions on Iran.")
+    assert found == [Interaction(1, USA, "SANCTION", IRN, "imposed sanctions", False,
+                                 "The United States imposed sanctions on Iran.")]
+
+
+def test_interactions_dedupe(nlp, lexicon):
+    found = interactions(nlp, lexicon, "Joe Biden met with Vladimir Putin and met with Putin.")
+    keys = [(i.source_key, i.event_type, i.target_key, i.sentence_id) for i in found]
+    assert len(keys) == len(set(keys)) == 1
+
+
+@pytest.mark.parametrize("text, first", [
+    ("Officials condemned the attack.", "ACCUSE"),          # main clause first
+    ("Police arrested the protesters.", "COERCE"),
+    ("Norway will send aid if the country is attacked.", "AGREE"),   # not the "if" clause
+])
+def test_interactions_triggers_without_actors(nlp, lexicon, text, first):
+    found = find_triggers(nlp(text), lexicon=lexicon)
+    assert found and found[0].event_type == first
+
+
+# -- the seed article, end to end --------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def seed(nlp, lexicon) -> list[Interaction]:
+    if not Path(SEED).is_file():
+        pytest.skip(f"seed article not found at {SEED} (shared/ is not beside the project)")
+    from presslens.ingest import read_articles
+    text = read_articles([SEED]).articles.text.iloc[0]
+    doc = nlp(text)
+    return find_interactions(doc, ActorFinder()(doc).mentions, lexicon=lexicon)
+
+
+def test_interactions_seed_moscow_meeting(seed):
+    meeting = [i for i in seed if "Moscow" in i.text and i.event_type == "CONSULT"]
+    assert {(i.source_key, i.target_key) for i in meeting} & {(AHMADIAN, CHEN), (CHEN, AHMADIAN)}
+
+
+def test_interactions_seed_2021_agreement(seed):
+    agreement = {(i.source_key, i.target_key) for i in seed
+                 if "2021" in i.text and i.event_type == "AGREE"}
+    assert agreement == {(IRN, CHN), (CHN, IRN)}
+
+
+def test_interactions_seed_sanctions(seed):
+    sanctions = {(i.source_key, i.target_key) for i in seed if i.event_type == "SANCTION"}
+    assert {(USA, IRN), (USA, CHN)} <= sanctions
+    assert all(target in {IRN, CHN} for _, target in sanctions)
+
+
+def test_interactions_seed_pezeshkian_visit(seed):
+    assert ("person:masoud pezeshkian", "CONSULT", CHN) in triples(seed)
