@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from presslens import __version__
+from presslens.cli_eval import add_eval_commands
 
 
 def _progress(description: str, enabled: bool):
@@ -109,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     rejected = commands.add_parser("rejected", help="list the inputs a store rejected, and why")
     rejected.add_argument("--store", required=True, help="store folder")
     rejected.set_defaults(func=cmd_rejected)
+    add_eval_commands(commands)
     return parser
 
 
