@@ -119,6 +119,18 @@ def parse_texts(texts: Iterable[str], nlp: Language, *, cache: DocCache | None =
         yield from flush(chunk)
 
 
-def sentence_starts(doc: Doc) -> list[int]:
-    """Token index where each sentence starts; sentence_id is the position in this list."""
-    return [sent.start for sent in doc.sents]
+def sentence_index(doc: Doc) -> list[int]:
+    """Sentence id of every token: its sentence's position in `doc.sents` (blank ones count).
+
+    Every extractor needs it, so it is computed once per Doc and kept in `doc.user_data`.
+    A Doc without sentence boundaries is one sentence.
+    """
+    cached = doc.user_data.get("presslens.sentence_index")
+    if cached is not None and len(cached) == len(doc):
+        return cached
+    index = [0] * len(doc)
+    if doc.has_annotation("SENT_START"):
+        for number, sent in enumerate(doc.sents):
+            index[sent.start: sent.end] = [number] * (sent.end - sent.start)
+    doc.user_data["presslens.sentence_index"] = index
+    return index

@@ -19,6 +19,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from presslens.geo import Gazetteer, fold, gazetteer, is_city
+from presslens.nlp import sentence_index
 
 # Head words of titles and offices (general English; multi-word offices end in one of these).
 TITLE_WORDS = frozenset("""
@@ -107,15 +108,6 @@ class DocActors(NamedTuple):
 def _english_tokenizer():
     """spaCy's English tokenizer alone, to split corpus-known names as the models do."""
     return spacy.blank("en").tokenizer
-
-
-def sentence_index(doc: Doc) -> list[int]:
-    """Sentence id of every token (sentence ids count all of `doc.sents`, blank ones included)."""
-    index = [0] * len(doc)
-    for number, sent in enumerate(doc.sents):
-        for i in range(sent.start, sent.end):
-            index[i] = number
-    return index
 
 
 def clean_name(span: Span) -> Span | None:

@@ -33,6 +33,7 @@ import yaml
 from spacy.tokens import Doc, Token
 
 from presslens.extract.actors import Mention
+from presslens.nlp import sentence_index
 
 DEFAULT_TRIGGERS = Path(__file__).resolve().parents[1] / "codebooks" / "triggers.yml"
 PLOVER_TYPES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
@@ -550,7 +551,7 @@ def _in_condition(token: Token, lexicon: TriggerLexicon) -> bool:
 
 def find_triggers(doc: Doc, *, lexicon: TriggerLexicon) -> list[TriggerMatch]:
     """Every trigger in doc, main clauses first within a sentence, actors or not."""
-    sent_of = _sentence_ids(doc)
+    sent_of = sentence_index(doc)
     inside = {t.i for t in doc if t.ent_type_ in NAME_ENTITIES}
     hits = sorted(_hits(doc, lexicon, inside), key=lambda h: (sent_of[h.token.i], h.depth, h.token.i))
     return [TriggerMatch(sent_of[h.token.i], h.token.i, h.event_type, h.trigger, h.negated)
@@ -558,20 +559,12 @@ def find_triggers(doc: Doc, *, lexicon: TriggerLexicon) -> list[TriggerMatch]:
 
 
 # -- actors -------------------------------------------------------------------------------------
-def _sentence_ids(doc: Doc) -> list[int]:
-    ids = [0] * len(doc)
-    for number, sent in enumerate(doc.sents):
-        for i in range(sent.start, sent.end):
-            ids[i] = number
-    return ids
-
-
 class _Actors:
     """Actor keys for tokens: mentions, plus back-references resolved here."""
 
     def __init__(self, doc: Doc, mentions: Sequence[Mention], lexicon: TriggerLexicon):
         self.doc = doc
-        self.sent_of = _sentence_ids(doc)
+        self.sent_of = sentence_index(doc)
         self.by_token: dict[int, str] = {}
         ranked = sorted(mentions, key=lambda m: (m.key.startswith("person:"),
                                                  m.token_end - m.token_start))

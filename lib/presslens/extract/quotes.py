@@ -23,7 +23,8 @@ from typing import NamedTuple
 
 from spacy.tokens import Doc, Token
 
-from presslens.extract.actors import Mention, sentence_index
+from presslens.extract.actors import Mention
+from presslens.nlp import sentence_index
 
 SPEECH_VERBS = frozenset("""
 say state tell add note stress emphasize emphasise underscore highlight caution warn convey

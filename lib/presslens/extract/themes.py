@@ -16,6 +16,8 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
+from presslens.nlp import sentence_index
+
 DEFAULT_CODEBOOK = Path(__file__).resolve().parent.parent / "codebooks" / "themes.yml"
 
 _THEME_KEYS = frozenset({"label", "description", "patterns", "exclude"})
@@ -193,7 +195,7 @@ def theme_hits(doc: Doc, matcher: ThemeMatcher) -> list[ThemeHit]:
         theme, excluding = matcher._keys[match_id]
         (excluded if excluding else found).setdefault(theme, []).append(doc[start:end])
 
-    sentence_of = _sentence_index(doc)
+    sentence_of = sentence_index(doc)
     hits = []
     for theme, spans in found.items():
         blocked = excluded.get(theme, [])
@@ -280,12 +282,3 @@ def _lower_lemma_values(token: dict[str, Any]) -> dict[str, Any]:
                 for op, arg in value.items()
             }
     return out
-
-
-def _sentence_index(doc: Doc) -> list[int]:
-    if not doc.has_annotation("SENT_START"):
-        return [0] * len(doc)
-    index = [0] * len(doc)
-    for i, sent in enumerate(doc.sents):
-        index[sent.start : sent.end] = [i] * (sent.end - sent.start)
-    return index
