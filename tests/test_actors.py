@@ -124,3 +124,23 @@ def test_actors_seed_end_to_end(seed_doc):
     assert [m.key for m in titles] == [key_of["Ali Akbar Ahmadian"]]
     names = {a.name.lower() for a in found.actors.values()}
     assert not names & {"west asia", "world news", "back", "button", "thursday"}
+
+
+@pytest.mark.parametrize("text, name, bad_role", [
+    ("Today President Joe Biden spoke with Prime Minister Mark Rutte.", "Joe Biden", "Today President"),
+    ("Since President Xi Jinping took office, ties have grown.", "Xi Jinping", "Since President"),
+])
+def test_actors_roles_skip_adverbs(nlp, text, name, bad_role):
+    found, _ = actors_of(nlp, text)
+    person = next(a for a in found.actors.values() if a.name == name)
+    assert bad_role not in person.roles
+    assert "President" in person.roles
+
+
+@pytest.mark.parametrize("text, not_actor", [
+    ("He met the National Security Advisor of France on Monday.", "National Security Advisor"),
+    ("They signed the Major Defense Partnership in Delhi.", "Major Defense Partnership"),
+])
+def test_actors_titles_and_programmes_are_not_organisations(nlp, text, not_actor):
+    found, _ = actors_of(nlp, text)
+    assert not_actor not in {a.name for a in found.actors.values()}

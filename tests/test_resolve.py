@@ -85,3 +85,21 @@ def test_resolve_bad_actor_table_names_file_and_entry(tmp_path, content, message
     with pytest.raises(ActorTableError) as error:
         load_overrides(table)
     assert message in str(error.value) and str(table) in str(error.value)
+
+
+def test_resolve_first_name_variants_and_particle_surnames(nlp):
+    actors, _ = resolve_texts(nlp, [
+        "President Joe Biden spoke with Chancellor Olaf Scholz.",
+        "President Joseph R. Biden met Ursula von der Leyen in Brussels.",
+        "Biden and von der Leyen agreed to cooperate.",
+    ])
+    biden = actors[actors.name.str.contains("Biden")]
+    assert len(biden) == 1 and biden.iloc[0].n_articles == 3
+    leyen = actors[actors.name.str.contains("Leyen")]
+    assert leyen.name.tolist() == ["Ursula von der Leyen"]
+    assert leyen.iloc[0].n_articles == 2
+
+
+def test_resolve_different_first_names_stay_apart(nlp):
+    actors, _ = resolve_texts(nlp, ["Kamala Harris met Kevin Harris in Washington."])
+    assert {"Kamala Harris", "Kevin Harris"} <= set(actors.name)

@@ -53,7 +53,8 @@ NOT_ACTOR_HEADS = frozenset("""
 agreement treaty accord pact plan conference summit initiative act law declaration deal
 programme program strategy dialogue talks meeting week day year war pandemic covid-19 covid
 coronavirus framework memorandum resolution charter convention protocol roadmap vision
-statement communique report index games cup award prize festival expo
+statement communique report index games cup award prize festival expo partnership
+enterprise ambition agenda arrangement adjustment adjustments price hub tariff tariffs trade
 """.split())
 WEEKDAYS_MONTHS = frozenset("""
 monday tuesday wednesday thursday friday saturday sunday january february march april may june
@@ -111,10 +112,21 @@ def _english_tokenizer():
 
 
 def clean_name(span: Span) -> Span | None:
-    """The span without a leading 'the' and trailing possessive or punctuation."""
+    """The span without a leading 'the' and trailing possessive or punctuation.
+
+    A span is also cut at a line break, an inner possessive ("Biden's Indo-Pacific") or a spaced
+    dash ("Mattie Daughtry - Maine State"): entity spans that run over those are two things.
+    """
     start, end = span.start, span.end
     doc = span.doc
-    while start < end and (doc[start].lower_ in {"the", "a", "an"} or doc[start].is_punct):
+    for i in range(start + 1, end):
+        token = doc[i]
+        if (token.is_space or "\n" in doc[i - 1].whitespace_ or token.tag_ == "POS"
+                or token.text in {"-", "–", "—"} and doc[i - 1].whitespace_):
+            end = i
+            break
+    while start < end and (doc[start].lower_ in {"the", "a", "an", "this", "these", "that"}
+                           or doc[start].is_punct):
         start += 1
     while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct
                            and doc[end - 1].text not in {".", ")"}):
@@ -128,7 +140,7 @@ def is_junk_name(text: str) -> bool:
     """Dates, numbers, lower-case words and single letters never name an actor."""
     folded = text.lower()
     return (len(text) < 2 or not any(c.isupper() for c in text) or any(c.isdigit() for c in text)
-            or folded in WEEKDAYS_MONTHS or folded.split()[-1] in NOT_ACTOR_HEADS)
+            or folded in WEEKDAYS_MONTHS)
 
 
 def is_title_token(token: Token) -> bool:
@@ -232,13 +244,19 @@ class ActorFinder:
         """Role words without country words, determiners and possessives; and the country."""
         country = self._country_in(tokens)
         words: list[str] = []
-        for token in tokens:
+        for n, token in enumerate(tokens):
             if not words and (token.tag_ == "POS" or token.lower_ in {"the", "a", "an", ","}):
                 continue
+            # Leading country words, one token or a whole entity ("Russian Federation President").
             found = self.geo.lookup(token.text) if token.text[:1].isupper() else None
+            if not words and token.ent_type_ in {"GPE", "NORP"}:
+                ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+                found = found or (ent is not None and self.geo.lookup(ent.text))
             if found and not words:
                 continue
-            words.append(token.text_with_ws)
+            following = tokens[n + 1] if n + 1 < len(tokens) else None
+            adjacent = following is not None and following.idx == token.idx + len(token)
+            words.append(token.text + (token.whitespace_ or ("" if adjacent else " ")))
         text = "".join(words).strip(" ,")
         text = re.sub(r"\s+", " ", text)
         return (text[:1].upper() + text[1:]) if text else "", country
@@ -252,11 +270,15 @@ class ActorFinder:
         run: list[Token] = []
         while i >= 0:
             token = doc[i]
-            if token.text == "-" and run:
-                run.insert(0, token)
+            if token.text == "-" and run and not token.whitespace_ and not doc[i - 1].whitespace_:
+                run.insert(0, token)  # "Secretary-General", not "Bangladesh - President"
                 i -= 1
                 continue
-            if token.is_punct or token.is_space or token.ent_type_ == "PERSON":
+            if token.is_punct or token.is_space or token.ent_type_ == "PERSON" or "\n" in token.whitespace_:
+                break
+            # "Today President Biden", "Since President Xi": adverbs and clause openers are no title.
+            if token.dep_ in {"npadvmod", "advmod", "mark", "nsubj"} or token.pos_ in {
+                    "ADV", "SCONJ", "VERB", "AUX", "PRON", "NUM"}:
                 break
             # "President X and Chinese President Y": a title stops at the previous name.
             if token.lower_ in {"and", "or"} and token.ent_type_ not in {"ORG", "GPE"}:
@@ -353,6 +375,8 @@ class ActorFinder:
                 if len(span) > 6:
                     continue
                 person = person_for(text)
+                if person is None and len(span) == 1 and span[0].pos_ != "PROPN":
+                    continue  # "(Laughs.)", "Madam"
                 if person is None and len(span) == 1:
                     unresolved_single.append((span, "name"))
                     continue
@@ -371,7 +395,8 @@ class ActorFinder:
                 if len(span) == 1 and (person_for(text) or text in self.known_surnames):
                     unresolved_single.append((span, "name"))  # "Wang also met Rouhani"
                     continue
-                if len(span) == 1 and (self._inside_title(span) or is_title_token(span[0])):
+                if (len(span) == 1 and self._inside_title(span)) or is_title_token(span[-1]) or (
+                        span[-1].lower_ in NOT_ACTOR_HEADS):
                     continue
                 key = f"organization:{fold(text)}"
                 actor = actors.setdefault(key, LocalActor(key, text, "organization"))

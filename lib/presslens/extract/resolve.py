@@ -111,6 +111,34 @@ def _person_key(name: str) -> str:
     return " ".join(parts)
 
 
+def _is_partial_name(name: str) -> bool:
+    """A surname alone ('Biden') or one that starts with a particle ('von der Leyen')."""
+    name = name.strip()
+    return " " not in name or name[:1].islower()
+
+
+def _merge_first_name_variants(clusters: dict[str, Cluster]) -> None:
+    """'Joe Biden' and 'Joseph R. Biden': same surname, first names that begin alike, and no
+    clash of country are one person."""
+    by_surname: dict[str, list[str]] = defaultdict(list)
+    for key, cluster in clusters.items():
+        parts = key.split(":", 1)[1].split()
+        if cluster.kind == "person" and len(parts) > 1:
+            by_surname[parts[-1]].append(key)
+    for keys in by_surname.values():
+        keys.sort(key=lambda k: -sum(clusters[k].aliases.values()))
+        for i, head in enumerate(keys):
+            if head not in clusters:
+                continue
+            for other in keys[i + 1:]:
+                if other not in clusters:
+                    continue
+                first_a, first_b = head.split(":", 1)[1].split()[0], other.split(":", 1)[1].split()[0]
+                countries = {clusters[head].country, clusters[other].country} - {None}
+                if first_a[:2] == first_b[:2] and len(countries) <= 1:
+                    clusters[head].absorb(clusters.pop(other))
+
+
 def _initials(name: str) -> str:
     return "".join(w[0] for w in re.findall(r"[\w']+", name) if w.lower() not in INITIALS_SKIP)
 
@@ -169,7 +197,7 @@ def resolve(doc_actors: Mapping[str, DocActors], *,
     lone_words: list[tuple[str, LocalActor]] = []
     for article_id, found in doc_actors.items():
         for local in found.actors.values():
-            if local.kind == "person" and " " not in local.name.strip():
+            if local.kind == "person" and _is_partial_name(local.name):
                 lone_surnames.append((article_id, local))
                 continue
             if (local.kind == "organization" and " " not in local.name.strip()
@@ -190,6 +218,8 @@ def resolve(doc_actors: Mapping[str, DocActors], *,
             if local.kind == "country":
                 clusters[key].fixed_name = geo.name(local.country)
 
+    _merge_first_name_variants(clusters)
+
     # A lone surname joins the one full name that carries it, when the evidence does not clash.
     by_token: dict[str, list[str]] = defaultdict(list)
     for key, cluster in clusters.items():
@@ -208,8 +238,12 @@ def resolve(doc_actors: Mapping[str, DocActors], *,
             else:
                 clusters[key] = _cluster_of(article_id, local)
     for article_id, local in lone_surnames:
-        token = fold(local.name)
-        candidates = by_token.get(token, [])
+        token = _person_key(local.name)
+        if " " in token:  # "von der Leyen": the full names that end with it
+            candidates = [k for k, c in clusters.items() if c.kind == "person"
+                          and k.endswith(" " + token) and k != f"person:{token}"]
+        else:
+            candidates = by_token.get(token, [])
         evidence_country = local.country
         role_words = {w.lower() for r in local.roles for w in r.split()}
 
