@@ -59,6 +59,7 @@ class Country(NamedTuple):
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive form used as a lookup key."""
+    text = text.replace("’", "'").replace("‘", "'")
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     text = re.sub(r"^(the)\s+", "", text.strip(), flags=re.IGNORECASE)
     text = re.sub(r"['’]s$", "", text)

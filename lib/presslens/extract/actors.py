@@ -31,7 +31,7 @@ lawmaker legislator deputy adviser advisor counselor counsellor official officer
 president-elect speaker justice judge diplomat negotiator coordinator administrator
 commissioner representative pope monarch marshal colonel lieutenant captain attache consul
 undersecretary under-secretary chief-of-staff mp ceo founder candidate nominee cardinal imam
-rapporteur correspondent superintendent comptroller treasurer attorney-general
+rapporteur correspondent superintendent comptroller treasurer attorney-general principal madam
 """.split())
 # Plural nouns that, with an adjective, name a collective actor ("Western nations").
 GROUP_NOUNS = frozenset("""
@@ -307,9 +307,13 @@ class ActorFinder:
             if len(sub) <= 20:
                 found.append(self._role_text(sub))
         # "President Emmanuel Macron of France": a country after the name.
-        after = doc[span.end: span.end + 2]
-        if len(after) == 2 and after[0].lower_ == "of":
-            country = self._country_in([after[1]])
+        after = doc[span.end: span.end + 3]
+        if len(after) >= 2 and after[0].lower_ == "of":
+            # "of France", "of the People's Republic of China": the place that follows "of".
+            place = next((e for e in doc.ents if span.end < e.start <= span.end + 2
+                          and e.label_ in {"GPE", "NORP", "LOC"}), None)
+            country = self._country_in([after[1]]) or (
+                place is not None and (found_place := self.geo.lookup(place.text)) and found_place[0])
             if country:
                 if found:
                     found = [(role, role_country or country) for role, role_country in found]
@@ -375,7 +379,7 @@ class ActorFinder:
                 if len(span) > 6:
                     continue
                 person = person_for(text)
-                if person is None and len(span) == 1 and span[0].pos_ != "PROPN":
+                if person is None and len(span) == 1 and (span[0].pos_ != "PROPN" or is_title_token(span[0])):
                     continue  # "(Laughs.)", "Madam"
                 if person is None and len(span) == 1:
                     unresolved_single.append((span, "name"))
@@ -418,6 +422,8 @@ class ActorFinder:
                     persons.append(person)
                 else:
                     continue
+            for role, country in self.person_roles(span):
+                person.add_role(role, country)
             add(span, person.key, "alias" if span.text != person.name else how)
 
         self._add_surnames(doc, actors, mentions, add)
