@@ -144,3 +144,14 @@ def test_actors_roles_skip_adverbs(nlp, text, name, bad_role):
 def test_actors_titles_and_programmes_are_not_organisations(nlp, text, not_actor):
     found, _ = actors_of(nlp, text)
     assert not_actor not in {a.name for a in found.actors.values()}
+
+
+@pytest.mark.parametrize("text, name", [
+    ("First Lady Jill Biden visited the school.", "Jill Biden"),
+    ("Thank you, Mr. President. President Joe Biden then left.", "Joe Biden"),
+])
+def test_actors_forms_of_address_are_not_names_or_roles(nlp, text, name):
+    found, _ = actors_of(nlp, text)
+    person = next(a for a in found.actors.values() if a.kind == "person")
+    assert person.name == name
+    assert not [r for r in person.roles if "Mr" in r or "Lady" in r]

@@ -43,6 +43,9 @@ NOT_GROUP_ADJECTIVES = frozenset("""
 two three four five several many both other such these those own respective various
 some certain same few more most all each individual particular said
 """.split())
+# Forms of address: not part of a name or a title.
+HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lady", "lord", "madam",
+                        "mister", "excellency", "honorable", "hon"})
 # Lower-case particles inside personal names ("Ursula von der Leyen", "Mohammed bin Salman").
 NAME_PARTICLES = frozenset({"von", "van", "der", "den", "de", "del", "della", "da", "di", "du",
                             "la", "le", "bin", "bint", "ibn", "al"})
@@ -278,7 +281,11 @@ class ActorFinder:
                 break
             # "Today President Biden", "Since President Xi": adverbs and clause openers are no title.
             if token.dep_ in {"npadvmod", "advmod", "mark", "nsubj"} or token.pos_ in {
-                    "ADV", "SCONJ", "VERB", "AUX", "PRON", "NUM"}:
+                    "ADV", "SCONJ", "VERB", "AUX", "PRON", "NUM", "CCONJ", "PART", "INTJ"} or (
+                    token.pos_ == "DET" and token.lower_ != "the"):
+                break
+            # A title never runs over a sentence end or a form of address ("Mr. President").
+            if doc[i + 1].is_sent_start or token.lower_.rstrip(".") in HONORIFICS or token.text == "Q":
                 break
             # "President X and Chinese President Y": a title stops at the previous name.
             if token.lower_ in {"and", "or"} and token.ent_type_ not in {"ORG", "GPE"}:
@@ -376,6 +383,10 @@ class ActorFinder:
                                       and text not in self.known_surnames):
                 continue
             if label == "PERSON":
+                while len(span) > 1 and (span[0].lower_.rstrip(".") in HONORIFICS or is_title_token(span[0])
+                                         or span[0].lower_ == "first"):
+                    span = span[1:]  # "First Lady Jill Biden", "Dr. Tedros"
+                text = span.text
                 if len(span) > 6:
                     continue
                 person = person_for(text)

@@ -261,8 +261,12 @@ def resolve(doc_actors: Mapping[str, DocActors], *,
         if len(candidates) == 1 and not clashes(candidates[0]):
             target = candidates[0]
         elif len(candidates) > 1:
-            agreeing = [k for k in candidates if agrees(k)]
-            target = agreeing[0] if len(agreeing) == 1 else None
+            agreeing = sorted((k for k in candidates if agrees(k)),
+                              key=lambda k: -sum(clusters[k].aliases.values()))
+            weight = [sum(clusters[k].aliases.values()) for k in agreeing]
+            # Several agree: the one named far more often is the one meant ("Biden").
+            if len(agreeing) == 1 or (len(agreeing) > 1 and weight[0] >= 3 * weight[1]):
+                target = agreeing[0]
         cluster = _cluster_of(article_id, local)
         if target is None:
             target = f"person:{token}"
