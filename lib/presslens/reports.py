@@ -19,6 +19,8 @@ from datetime import UTC, datetime
 from multiprocessing import get_context
 from pathlib import Path
 
+import pandas as pd
+
 from presslens.config import PACKAGE_DIR, Settings
 from presslens.store import Store, open_store
 
@@ -72,11 +74,11 @@ def plan_reports(st: Store, *, notebooks_dir: Path, store_arg: str, site: str,
     articles = st.sql("SELECT article_id, title, date, source FROM articles "
                       "ORDER BY date DESC NULLS LAST, article_id")
     for row in articles.head(settings.max_briefs).itertuples():
-        date = row.date.date().isoformat() if hasattr(row.date, "date") and row.date == row.date else ""
+        date = "" if pd.isna(row.date) else row.date.date().isoformat()
         reports.append(Report("article", row.article_id, row.title, NOTEBOOKS["article"],
                               {"article_id": row.article_id, "store": store_arg, "site": site},
                               f"article-{row.article_id}.html",
-                              extra={"date": date, "source": row.source or ""}))
+                              extra={"date": date, "source": "" if pd.isna(row.source) else row.source}))
     for report in reports:
         report.fingerprint = fingerprint(notebooks_dir / report.notebook, report.parameters,
                                          store_digest(st.path))
