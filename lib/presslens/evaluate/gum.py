@@ -59,7 +59,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from presslens.config import Settings, project_root
-from presslens.extract.actors import ActorFinder, clean_name
+from presslens.extract.actors import ActorFinder, clean_name, person_names
 from presslens.extract.interactions import load_triggers
 from presslens.extract.themes import build_theme_matcher, load_codebook
 from presslens.pipeline import extract_doc
@@ -377,13 +377,16 @@ def eval_gum(path: str | Path | None = None, *, nlp: Language | None = None) -> 
 
         nlp = load_pipeline()
     settings = Settings.from_env()
-    finder = ActorFinder()
+    docs = list(nlp.pipe(r["text"] for r in records))
+    # As `presslens extract` does: people named anywhere in the suite are found again everywhere.
+    people: Counter = Counter(name for doc in docs for name in person_names(doc))
+    finder = ActorFinder(known_people=people)
     theme_matcher = build_theme_matcher(nlp, load_codebook(settings.codebook))
     triggers = load_triggers(settings.triggers)
     with_places: Counter = Counter()
     actors_only: Counter = Counter()
     attributions: Counter = Counter()
-    for record, doc in zip(records, nlp.pipe(r["text"] for r in records), strict=True):
+    for record, doc in zip(records, docs, strict=True):
         found = extract_doc(doc, finder=finder, theme_matcher=theme_matcher, triggers=triggers)
         named, unnamed = gold_spans(record)
         for counts, places in ((with_places, True), (actors_only, False)):
