@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from presslens.config import project_root
+from conftest import SEED  # noqa: E402  (../shared or $PRESSLENS_SHARED)
 from presslens.extract.actors import ActorFinder
 from presslens.extract.interactions import (
     PLOVER_TYPES,
@@ -15,7 +15,6 @@ from presslens.extract.interactions import (
     load_triggers,
 )
 
-SEED = project_root() / ".." / "shared" / "corpus" / "seed" / "iran-china-strategic-cooperation.txt"
 AHMADIAN, CHEN = "person:ali akbar ahmadian", "person:chen wenqing"
 IRN, CHN, USA = "country:IRN", "country:CHN", "country:USA"
 

@@ -1,13 +1,11 @@
 """Tests for presslens.extract.quotes: direct quotations and reported speech."""
 
-from pathlib import Path
 
 import pytest
 
+from conftest import SEED  # noqa: E402  (../shared or $PRESSLENS_SHARED)
 from presslens.extract.actors import ActorFinder
 from presslens.extract.quotes import Quote, find_quotes
-
-SEED = Path("/work/shared/corpus/seed/iran-china-strategic-cooperation.txt")
 
 
 def quotes_of(nlp, text: str, **options) -> tuple[object, list[Quote]]:
@@ -174,7 +172,7 @@ def test_quotes_speech_verbs_option(nlp, speech_verbs, count):
 @pytest.fixture(scope="module")
 def seed(nlp):
     if not SEED.exists():
-        pytest.skip(f"seed article not available at {SEED} (needs /work/shared)")
+        pytest.skip(f"seed article not available at {SEED} (the shared corpora live in ../shared; set PRESSLENS_SHARED)")
     return quotes_of(nlp, SEED.read_text(encoding="utf-8"))
 
 

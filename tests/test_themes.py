@@ -1,9 +1,9 @@
-from pathlib import Path
 
 import pandas as pd
 import pytest
 import spacy
 
+from conftest import SEED  # noqa: E402  (../shared or $PRESSLENS_SHARED)
 from presslens.extract.themes import (
     CodebookError,
     Theme,
@@ -14,7 +14,6 @@ from presslens.extract.themes import (
     theme_hits,
 )
 
-SEED = Path("/work/shared/corpus/seed/iran-china-strategic-cooperation.txt")
 REQUIRED_IDS = [
     "diplomacy",
     "strategic_partnership",
