@@ -172,7 +172,7 @@ def test_quotes_speech_verbs_option(nlp, speech_verbs, count):
 @pytest.fixture(scope="module")
 def seed(nlp):
     if not SEED.exists():
-        pytest.skip(f"seed article not available at {SEED} (the shared corpora live in ../shared; set PRESSLENS_SHARED)")
+        pytest.skip(f"seed article not available at {SEED} (shared corpora: ../shared or $PRESSLENS_SHARED)")
     return quotes_of(nlp, SEED.read_text(encoding="utf-8"))
 
 
