@@ -225,3 +225,18 @@ def test_quotes_seed_offsets_and_no_duplicates(seed):
         assert doc.text[quote.start:quote.end] == quote.content
     keys = [(q.speaker_key, q.start, q.end) for q in quotes]
     assert len(keys) == len(set(keys))
+
+
+@pytest.mark.parametrize("text, speaker_key, speaker_text", [
+    ("Iranian officials said the agreement covered energy.", "country:IRN", "Iranian officials"),
+    ("The ministry quoted Hossein Amir-Abdollahian as saying that Iran wanted to work with China.",
+     "person:hossein amir-abdollahian", "Hossein Amir-Abdollahian"),
+    ("The report stated that trade rose.", None, "The report"),
+])
+def test_quotes_institutions_and_quoted_as_saying(nlp, text, speaker_key, speaker_text):
+    from presslens.extract.actors import ActorFinder
+    from presslens.extract.quotes import find_quotes
+
+    doc = nlp(text)
+    quotes = find_quotes(doc, ActorFinder()(doc).mentions)
+    assert [(q.speaker_key, q.speaker_text) for q in quotes][:1] == [(speaker_key, speaker_text)]

@@ -603,6 +603,11 @@ def _speakers(cue: Token, speech_verbs: frozenset[str]) -> list[Token]:
     """Head tokens of the cue's speakers: its subject, inherited along conj and participles."""
     verb = cue
     subject: Token | None = None
+    # "The ministry quoted Amir-Abdollahian as saying that ...": the object is the speaker.
+    if cue.dep_ == "pcomp" and cue.head.lower_ == "as" and cue.head.head.lemma_ == "quote":
+        quoted = [c for c in cue.head.head.children if c.dep_ == "dobj"]
+        if quoted:
+            return [quoted[0]] + [c for c in quoted[0].conjuncts if c.i > quoted[0].i]
     # A passive subject speaks only for "quoted as saying", "asked to comment": control verbs.
     passive_ok = False
     for _ in range(8):
@@ -717,6 +722,14 @@ def _speaker_mention(head: Token, by_token: dict[int, list[Mention]]) -> Mention
                 if candidates:
                     break
     if not candidates:
+        # "Iranian officials", "Rouhani's office", "a White House readout": the actor whose
+        # institution or spokespeople speak.
+        for child in head.children:
+            if child.dep_ in {"poss", "compound", "amod", "nmod"} and child.i < head.i:
+                candidates = [m for t in child.subtree for m in by_token.get(t.i, [])]
+                if candidates:
+                    break
+    if not candidates:
         return None
     return max(candidates, key=lambda m: (m.key.startswith("person:"), m.token_end - m.token_start,
                                           -m.token_start))
@@ -785,7 +798,11 @@ def _emit(text: str, cue: _Cue, parts: list[tuple[int, int]], direct: bool,
     quotes = []
     for head in cue.speakers:
         mention = _speaker_mention(head, by_token)
-        text = mention.text if mention else _phrase(head)
+        # An institution's spokespeople ("Iranian officials") keep their own words as speaker_text.
+        via_modifier = mention is not None and any(
+            c.dep_ in {"poss", "compound", "amod", "nmod"} and c.left_edge.i <= mention.token_start <= c.i
+            for c in head.children) and not mention.token_start <= head.i < mention.token_end
+        text = mention.text if mention is not None and not via_modifier else _phrase(head)
         quotes.append(Quote(sentence, mention.key if mention else None, text, cue.cue, content,
                             direct, start, end))
     return quotes
