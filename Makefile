@@ -11,6 +11,8 @@ CORPUS ?= data/sample
 STORE ?= data/processed/$(notdir $(abspath $(CORPUS)))
 REPORTS ?= reports
 WORKERS ?= 2
+# Gold annotations for the validation report: the bundled ones go with the bundled sample.
+GOLD ?= $(if $(filter $(abspath data/sample),$(abspath $(CORPUS))),data/gold/sample.jsonl)
 SHARED ?= ../shared
 
 CORPUS_FILES := $(shell find $(CORPUS) -type f 2>/dev/null)
@@ -39,11 +41,13 @@ $(STORE)/presslens.duckdb: $(VENV)/.installed $(CORPUS_FILES) $(LIB_FILES) $(ACT
 
 extract: $(STORE)/presslens.duckdb ## extract the corpus (CORPUS=...) into its store
 
-$(REPORTS)/.built-$(notdir $(STORE)): $(STORE)/presslens.duckdb $(NOTEBOOKS) $(TEMPLATE_FILES)
-	$(BIN)/presslens reports --store $(STORE) --out $(REPORTS) --workers $(WORKERS)
+# presslens reports is incremental itself (each report keeps a fingerprint of what it reads), so
+# this rule may run whenever an input is newer; it re-executes only the reports that changed.
+$(REPORTS)/.built-$(notdir $(STORE)): $(STORE)/presslens.duckdb $(NOTEBOOKS) $(TEMPLATE_FILES) $(LIB_FILES) $(GOLD)
+	$(BIN)/presslens reports --store $(STORE) --out $(REPORTS) --workers $(WORKERS) $(if $(GOLD),--gold $(GOLD))
 	touch $@
 
-reports: $(REPORTS)/.built-$(notdir $(STORE)) ## set up, extract and render every report into reports/
+reports: $(REPORTS)/.built-$(notdir $(STORE)) ## set up, extract and render every report into reports/ (GOLD=file adds validation)
 	@echo "open $(REPORTS)/index.html"
 
 test: $(VENV)/.installed ## run the whole test suite (notebooks and browser tests included)

@@ -85,3 +85,71 @@ def views_store(tmp_path_factory):
     store = open_store(folder / "store")
     yield store
     store.close()
+
+
+# The sample corpus and its report site, built once per session for the end-to-end, report
+# and browser tests (executing notebooks is the slow part: share the site, do not rebuild it).
+GOLD = ROOT / "data" / "gold" / "sample.jsonl"
+
+
+@pytest.fixture(scope="session")
+def sample_store(tmp_path_factory):
+    from presslens.pipeline import extract_corpus
+
+    out = tmp_path_factory.mktemp("store") / "sample"
+    extract_corpus([SAMPLE], out, name="sample")
+    return out
+
+
+@pytest.fixture(scope="session")
+def site_args():
+    """How the shared site is built; a second build_reports with these must execute nothing."""
+    from presslens.config import Settings
+
+    return {"settings": Settings.from_env(top_actors=6, top_themes=6, max_briefs=6),
+            "workers": 2, "gold": GOLD}
+
+
+@pytest.fixture(scope="session")
+def site(sample_store, site_args, tmp_path_factory):
+    """(folder, summary) of the sample store's site: 6 actors, 6 themes, 6 briefs, validation."""
+    from presslens.reports import build_reports
+
+    out = tmp_path_factory.mktemp("reports")
+    summary = build_reports(sample_store, out, **site_args)
+    return out, summary
+
+
+BROKEN_NOTEBOOK = "20-theme-report.ipynb"
+BROKEN_MESSAGE = "deliberate <b>failure</b> & test"
+
+
+@pytest.fixture(scope="session")
+def views_site_args(tmp_path_factory):
+    """build_reports arguments for the views store's site: a project root whose theme report
+    notebook raises BROKEN_MESSAGE right after its header; two actor profiles, the theme
+    report (which fails) and the three article briefs."""
+    import shutil
+
+    import nbformat
+
+    from presslens.config import Settings
+
+    root = tmp_path_factory.mktemp("broken-root")
+    shutil.copytree(ROOT / "notebooks", root / "notebooks")
+    path = root / "notebooks" / BROKEN_NOTEBOOK
+    nb = nbformat.read(path, as_version=4)
+    at = next(i for i, cell in enumerate(nb.cells) if "views.header" in cell.source)
+    nb.cells.insert(at + 1, nbformat.v4.new_code_cell(f"raise RuntimeError({BROKEN_MESSAGE!r})"))
+    nbformat.write(nb, path)
+    return {"settings": Settings.from_env(root=root, top_actors=2, top_themes=1, max_briefs=3),
+            "workers": 2, "only": {"actor", "theme", "article"}}
+
+
+@pytest.fixture(scope="session")
+def views_site(views_store, views_site_args, tmp_path_factory):
+    """(folder, summary) of the views store's site (one hostile article, one failing report)."""
+    from presslens.reports import build_reports
+
+    out = tmp_path_factory.mktemp("views-site")
+    return out, build_reports(views_store.path, out, **views_site_args)

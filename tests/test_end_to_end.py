@@ -1,34 +1,15 @@
 """End to end: the sample corpus -> store -> every notebook with papermill -> HTML site."""
 
 import re
-from pathlib import Path
 
 import pytest
 
-from presslens.config import Settings
-from presslens.pipeline import extract_corpus
 from presslens.reports import build_reports
 from presslens.store import open_store
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "data" / "sample"
-
 pytestmark = pytest.mark.slow
 
-
-@pytest.fixture(scope="session")
-def sample_store(tmp_path_factory):
-    out = tmp_path_factory.mktemp("store") / "sample"
-    extract_corpus([SAMPLE], out, name="sample")
-    return out
-
-
-@pytest.fixture(scope="session")
-def site(sample_store, tmp_path_factory):
-    out = tmp_path_factory.mktemp("reports")
-    settings = Settings.from_env(top_actors=6, top_themes=6, max_briefs=6)
-    summary = build_reports(sample_store, out, settings=settings, workers=2)
-    return out, summary
+# sample_store, site_args and site are shared fixtures in conftest.py.
 
 
 def test_end_to_end_sample_store_has_substance(sample_store):
@@ -70,9 +51,8 @@ def test_end_to_end_pages_are_self_contained(site, sample_store):
         assert "data:image/png;base64," in profile
 
 
-def test_end_to_end_second_run_executes_nothing(site, sample_store):
+def test_end_to_end_second_run_executes_nothing(site, sample_store, site_args):
     out, _ = site
-    settings = Settings.from_env(top_actors=6, top_themes=6, max_briefs=6)
-    again = build_reports(sample_store, out, settings=settings, workers=2)
+    again = build_reports(sample_store, out, **site_args)
     assert again["rebuilt"] == 0
     assert again["up_to_date"] == again["total"]

@@ -63,10 +63,15 @@ def cmd_reports(args: argparse.Namespace) -> int:
     overrides = {"top_actors": args.actors, "top_themes": args.themes, "max_briefs": args.briefs}
     settings = Settings.from_env(**overrides)
     summary = build_reports(args.store, args.out, settings=settings, workers=args.workers,
-                            force=args.force, progress=_progress("reports", not args.quiet))
+                            force=args.force, gold=args.gold,
+                            progress=_progress("reports", not args.quiet))
     print(f"{summary['total']} reports: {summary['rebuilt']} rebuilt, "
-          f"{summary['up_to_date']} up to date, {len(summary['failed'])} failed -> "
-          f"{summary['index']}")
+          f"{summary['up_to_date']} up to date, {len(summary['failed'])} failed "
+          f"({summary['seconds']:.0f} s) -> {summary['index']}")
+    rebuilt = [r["filename"] for r in summary["reports"] if r["status"] == "rebuilt"]
+    if rebuilt and len(rebuilt) < summary["total"]:
+        shown = ", ".join(rebuilt[:12]) + (f" and {len(rebuilt) - 12} more" if len(rebuilt) > 12 else "")
+        print(f"rebuilt: {shown}")
     for filename, error in summary["failed"]:
         print(f"FAILED {filename}: {error}", file=sys.stderr)
     return 1 if summary["failed"] else 0
@@ -96,13 +101,17 @@ def build_parser() -> argparse.ArgumentParser:
     reports = commands.add_parser(
         "reports", help="render the HTML report site of a store",
         description="Execute the report notebooks with papermill and render self-contained HTML "
-                    "with an index page. Only reports whose inputs changed are rebuilt.")
+                    "with an index page. Only reports whose notebook, parameters or store data "
+                    "changed are executed again; exits 1 when a report fails.")
     reports.add_argument("--store", required=True, help="store folder from 'presslens extract'")
     reports.add_argument("--out", required=True, metavar="DIR", help="folder for the HTML site")
-    reports.add_argument("--workers", type=int, help="notebooks run at once (default: cores)")
+    reports.add_argument("--workers", type=int,
+                         help="notebooks run at once (default: PRESSLENS_WORKERS, else up to 2)")
     reports.add_argument("--actors", type=int, help="number of actor profiles (default 12)")
     reports.add_argument("--themes", type=int, help="number of theme reports (default 12)")
     reports.add_argument("--briefs", type=int, help="number of article briefs (default 60)")
+    reports.add_argument("--gold", type=Path, metavar="FILE",
+                         help="hand-coded gold annotations (JSONL): adds the validation report")
     reports.add_argument("--force", action="store_true", help="rebuild every report")
     reports.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     reports.set_defaults(func=cmd_reports)

@@ -105,18 +105,20 @@ def article_link(article_id: str, title: str | None, site: str | Path) -> str:
 def header(st: Store, title: str, params: Mapping[str, object], site: str | Path = "") -> str:
     """The banner every report starts with.
 
-    Shows the report title, corpus name, date range, article count, build time, links back
-    to the index and the overview when the page is part of a site, and the parameters.
+    Shows the report title, corpus name, the page's own scope (the articles it is about:
+    how many, their dates and sources), when the page was built, links back to the index
+    and the overview when the page is part of a site, and the parameters.
+
+    The scope is that of the actor, theme or article named in `params`; pages about the
+    whole corpus (or whose subject cannot be resolved) show the corpus. Keeping corpus-wide
+    counts off subject pages lets the report runner leave them alone when unrelated
+    articles are added.
     """
     meta = st.meta
-    n = int(meta.get("n_articles") or 0)
-    rejected = int(meta.get("n_rejected") or 0)
     facts = [
         f"corpus <b>{html.escape(_text(meta.get('corpus') or st.path.name))}</b>",
-        _plural(n, "article") + (f" ({rejected} rejected)" if rejected else ""),
-        html.escape(date_range(st)),
-        _plural(len(meta.get("sources") or []), "source"),
-        f"built {html.escape(_when(meta.get('built')))}",
+        *_scope(st, params),
+        f"built {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}".rstrip(),
     ]
     nav = ""
     if site:
@@ -137,6 +139,40 @@ def header(st: Store, title: str, params: Mapping[str, object], site: str | Path
         + (f'<div style="color:#555">Parameters: {shown}</div>' if shown else "")
         + "</div>"
     )
+
+
+def _scope(st: Store, params: Mapping[str, object]) -> list[str]:
+    """Header facts (escaped HTML) about the articles a page covers; the corpus by default."""
+    articles, scope = None, ""
+    try:
+        if params.get("actor"):
+            scope = "named in "
+            actor_id = resolve_actor(st, str(params["actor"]))["actor_id"]
+            ids = st.sql("SELECT DISTINCT article_id FROM mentions WHERE actor_id = ?", [actor_id])
+            articles = _articles(st)
+            articles = articles[articles["article_id"].isin(ids["article_id"])]
+        elif params.get("theme"):
+            scope = "found in "
+            theme = resolve_theme(st, str(params["theme"])).id
+            ids = st.sql("SELECT DISTINCT article_id FROM article_themes WHERE theme = ?", [theme])
+            articles = _articles(st)
+            articles = articles[articles["article_id"].isin(ids["article_id"])]
+        elif params.get("article_id"):
+            art = resolve_article(st, str(params["article_id"]))
+            return [html.escape(_date(art["date"]) or "undated"),
+                    html.escape(_text(art["source"]) or NO_SOURCE)]
+    except KeyError:
+        articles = None
+    if articles is None:
+        n = int(st.meta.get("n_articles") or 0)
+        rejected = int(st.meta.get("n_rejected") or 0)
+        return [_plural(n, "article") + (f" ({rejected} rejected)" if rejected else ""),
+                html.escape(date_range(st)),
+                _plural(len(st.meta.get("sources") or []), "source")]
+    dates = articles["date"].dropna()
+    return [scope + _plural(len(articles), "article"),
+            html.escape(_seen(dates.min(), dates.max()) if len(dates) else "undated"),
+            _plural(articles["source"].nunique(), "source")]
 
 
 def section_anchor(section: str) -> str:

@@ -1,0 +1,436 @@
+"""The report runner: what each report's fingerprint follows, the state file, the index page,
+failure pages and failure isolation, retries of kernel start-up, the CLI's exit status."""
+
+import html
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from conftest import BROKEN_MESSAGE
+from presslens import cli, reports
+from presslens.config import Settings
+from presslens.pipeline import extract_corpus
+from presslens.reports import (
+    Report,
+    ReportsSummary,
+    load_state,
+    plan_reports,
+    render_html,
+    run_one,
+    save_state,
+    why_run,
+    write_index,
+)
+from presslens.store import open_store
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# ------------------------------------------------------------------ fingerprints
+
+
+BASE = [
+    {"id": "iran-china-talks", "title": "Iran and China to elevate ties", "date": "2024-07-04",
+     "source": "Tehran Times",
+     "text": "Iran's Secretary of the Supreme National Security Council, Ali Akbar Ahmadian, "
+             "met Chen Wenqing in Moscow on Thursday. Ahmadian said that Iran and China would "
+             "elevate their strategic partnership."},
+    {"id": "wang-lavrov", "title": "Wang Yi meets Lavrov", "date": "2024-08-10",
+     "source": "Global Times",
+     "text": "Chinese Foreign Minister Wang Yi held talks with Russian Foreign Minister "
+             "Sergei Lavrov in Beijing. Lavrov said that unilateral sanctions by the United "
+             "States were illegal. Wang Yi called for dialogue."},
+    {"id": "modi-kishida", "title": "Modi and Kishida meet", "date": "2024-06-01",
+     "source": "Asia Wire",
+     "text": "Indian Prime Minister Narendra Modi met Japanese Prime Minister Fumio Kishida in "
+             "Tokyo. Modi said that trade between India and Japan would grow."},
+]
+ADDED = {"id": "lavrov-sanctions", "title": "Lavrov on sanctions", "date": "2024-10-01",
+         "source": "Global Times",
+         "text": "Sergei Lavrov said that Western sanctions against Russia had failed. "
+                 "Lavrov met Wang Yi in Beijing on Monday."}
+EDITED = {**BASE[1], "text": BASE[1]["text"].replace("were illegal", "were illegal and unjust")}
+EVERYTHING = Settings(root=ROOT, top_actors=100, top_themes=100, max_briefs=100)
+
+
+@pytest.fixture(scope="module")
+def tiny_stores(tmp_path_factory):
+    """Three stores of the same corpus name: base, base plus one article, base with one edited."""
+    folder = tmp_path_factory.mktemp("tiny")
+    settings = Settings.from_env(cache_dir=folder / "cache")
+    stores = {}
+    for name, articles in {"base": BASE, "added": [*BASE, ADDED],
+                           "edited": [BASE[0], EDITED, BASE[2]]}.items():
+        corpus = folder / f"{name}.jsonl"
+        corpus.write_text("\n".join(json.dumps(a) for a in articles) + "\n", encoding="utf-8")
+        extract_corpus([corpus], folder / name, settings=settings, name="tiny")
+        stores[name] = folder / name
+    return stores
+
+
+def _plan(path: Path) -> dict[str, Report]:
+    st = open_store(path)
+    try:
+        planned = plan_reports(st, notebooks_dir=ROOT / "notebooks", store_arg="store",
+                               site="site.json", settings=EVERYTHING)
+    finally:
+        st.close()
+    return {r.site_key: r for r in planned}
+
+
+def _changed(before: dict[str, Report], after: dict[str, Report]) -> set[str]:
+    return {key for key, r in after.items()
+            if key not in before or before[key].fingerprint != r.fingerprint}
+
+
+def _about(path: Path, article_id: str) -> set[str]:
+    """Site keys of the actors and themes an article touches."""
+    st = open_store(path)
+    try:
+        actors = st.sql(
+            "SELECT actor_id AS k FROM mentions WHERE article_id = $a "
+            "UNION SELECT speaker_actor_id FROM quotes WHERE article_id = $a "
+            "UNION SELECT source_actor_id FROM interactions WHERE article_id = $a "
+            "UNION SELECT target_actor_id FROM interactions WHERE article_id = $a "
+            "UNION SELECT actor_id FROM actor_roles WHERE article_id = $a", {"a": article_id})
+        themes = st.sql("SELECT theme AS k FROM themes WHERE article_id = $a "
+                        "UNION SELECT theme FROM article_themes WHERE article_id = $a", {"a": article_id})
+    finally:
+        st.close()
+    return ({f"actor:{k}" for k in actors["k"].dropna()} | {f"theme:{k}" for k in themes["k"].dropna()})
+
+
+def test_reports_plan_covers_the_store(tiny_stores):
+    plan = _plan(tiny_stores["base"])
+    assert {"overview", "article:iran-china-talks", "article:wang-lavrov", "article:modi-kishida",
+            "actor:ali-akbar-ahmadian"} <= set(plan)
+    assert all(len(r.fingerprint) == 40 for r in plan.values())
+    assert _plan(tiny_stores["base"]).keys() == plan.keys()
+    assert {k: r.fingerprint for k, r in _plan(tiny_stores["base"]).items()} == \
+        {k: r.fingerprint for k, r in plan.items()}  # stable across runs
+
+
+def test_reports_adding_an_article_changes_only_the_reports_it_touches(tiny_stores):
+    before, after = _plan(tiny_stores["base"]), _plan(tiny_stores["added"])
+    touched = _about(tiny_stores["added"], "lavrov-sanctions")
+    assert "actor:sergei-lavrov" in touched
+    expected = ({"overview", "article:lavrov-sanctions"} | touched) & set(after)
+    assert _changed(before, after) == expected
+    for untouched in ("article:iran-china-talks", "article:modi-kishida", "actor:ali-akbar-ahmadian",
+                      "actor:narendra-modi"):
+        assert after[untouched].fingerprint == before[untouched].fingerprint, untouched
+
+
+def test_reports_editing_an_article_changes_only_the_reports_that_read_it(tiny_stores):
+    before, after = _plan(tiny_stores["base"]), _plan(tiny_stores["edited"])
+    changed = _changed(before, after)
+    assert {"overview", "article:wang-lavrov"} <= changed
+    about = _about(tiny_stores["base"], "wang-lavrov") | _about(tiny_stores["edited"], "wang-lavrov")
+    assert changed <= {"overview", "article:wang-lavrov"} | about
+    assert "article:iran-china-talks" not in changed
+    assert "actor:ali-akbar-ahmadian" not in changed
+
+
+def test_reports_fingerprint_names_what_changed(tiny_stores, tmp_path):
+    before, after = _plan(tiny_stores["base"]), _plan(tiny_stores["added"])
+    lavrov = after["actor:sergei-lavrov"]
+    (tmp_path / lavrov.filename).write_text("<p>the page of the last run</p>")
+    reason = why_run(lavrov, {"status": "ok", "fingerprint": before["actor:sergei-lavrov"].fingerprint,
+                              "parts": before["actor:sergei-lavrov"].parts}, tmp_path)
+    assert reason.startswith("changed: ")
+    assert "data:mentions" in reason and "notebook" not in reason
+
+
+def test_reports_notebook_edit_changes_only_its_reports(tiny_stores, tmp_path):
+    st = open_store(tiny_stores["base"])
+    try:
+        notebooks = tmp_path / "notebooks"
+        notebooks.mkdir()
+        for path in (ROOT / "notebooks").glob("*.ipynb"):
+            (notebooks / path.name).write_bytes(path.read_bytes())
+        args = {"store_arg": "store", "site": "site.json", "settings": EVERYTHING}
+        before = {r.site_key: r for r in plan_reports(st, notebooks_dir=notebooks, **args)}
+        theme = notebooks / "20-theme-report.ipynb"
+        theme.write_text(theme.read_text().replace("Theme report", "Theme page"))
+        after = {r.site_key: r for r in plan_reports(st, notebooks_dir=notebooks, **args)}
+    finally:
+        st.close()
+    assert _changed(before, after) == {k for k in after if k.startswith("theme:")}
+
+
+# ------------------------------------------------------------------ state file
+
+
+def test_reports_state_round_trip(tmp_path):
+    state = {"actor-iran.html": {"kind": "actor", "key": "iran", "fingerprint": "f" * 40,
+                                 "parts": {"data:mentions": "abc"}, "status": "ok", "error": "",
+                                 "reason": "new", "seconds": 3.2, "built": "2024-07-04T10:00:00+00:00"}}
+    path = tmp_path / reports.STATE_FILE
+    save_state(path, state)
+    assert load_state(path) == state
+    assert not list(tmp_path.glob(".*.tmp"))  # written atomically
+
+
+@pytest.mark.parametrize("content", [
+    "",
+    "{not json",
+    "[]",
+    '{"actor-iran.html": {"fingerprint": "abc", "status": "ok"}}',  # the first format
+    '{"version": 1, "reports": {}}',
+])
+def test_reports_unreadable_state_means_rebuild_everything(tmp_path, content):
+    path = tmp_path / reports.STATE_FILE
+    path.write_text(content)
+    assert load_state(path) == {}
+    assert load_state(tmp_path / "missing.json") == {}
+
+
+def _report(**changes) -> Report:
+    fields = {"kind": "actor", "key": "iran", "title": "Iran", "notebook": "10-actor-profile.ipynb",
+              "parameters": {"actor": "iran"}, "filename": "actor-iran.html",
+              "fingerprint": "new", "parts": {"notebook": "n1", "data:mentions": "m2"}}
+    return Report(**{**fields, **changes})
+
+
+@pytest.mark.parametrize("previous, page, force, reason", [
+    (None, True, False, "new"),
+    ({"status": "ok", "fingerprint": "new"}, True, False, ""),
+    ({"status": "ok", "fingerprint": "new"}, True, True, "forced"),
+    ({"status": "ok", "fingerprint": "new"}, False, False, "page missing"),
+    ({"status": "failed", "fingerprint": "new"}, True, False, "failed last time"),
+    ({"status": "ok", "fingerprint": "old", "parts": {"notebook": "n1", "data:mentions": "m1"}},
+     True, False, "changed: data:mentions"),
+])
+def test_reports_why_run(tmp_path, previous, page, force, reason):
+    if page:
+        (tmp_path / "actor-iran.html").write_text("<p>page</p>")
+    assert why_run(_report(), previous, tmp_path, force=force) == reason
+
+
+# ------------------------------------------------------------------ index page
+
+
+HOSTILE_TITLE = "<script>alert('title')</script> Evil & Co"
+HOSTILE_ERROR = "KeyError: <img src=x onerror=alert(1)>"
+
+
+def test_reports_index_lists_statuses_and_escapes_names(views_store, tmp_path):
+    pages = [
+        _report(kind="overview", key="overview", title="Corpus overview", filename="overview.html",
+                status="up to date"),
+        _report(key="evil", title=HOSTILE_TITLE, filename="actor-evil.html", status="failed",
+                error=HOSTILE_ERROR, extra={"kind": "person", "n_mentions": 3}),
+        _report(key="iran", title="Iran", status="rebuilt", reason="changed: data:mentions",
+                extra={"kind": "country", "n_mentions": 9}),
+        _report(kind="theme", key="sanctions", title="Sanctions", filename="theme-sanctions.html",
+                status="up to date", extra={"n_articles": 2}),
+        _report(kind="article", key="hostile", title="<b>Wire</b> story", filename="article-hostile.html",
+                status="rebuilt", extra={"date": "2024-09-01", "source": "<b>Wire</b>"}),
+    ]
+    path = tmp_path / "index.html"
+    write_index(views_store, pages, path)
+    page = path.read_text()
+    assert "<script>alert" not in page and "<img src=x" not in page and "<b>Wire" not in page
+    assert "&lt;script&gt;alert(&#x27;title&#x27;)&lt;/script&gt; Evil &amp; Co" in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page  # the reason, one click away
+    assert re.search(r'<details class="why"><summary>why</summary><pre>KeyError', page)
+    statuses = re.findall(r'<span class="status ([a-z-]+)"', page)
+    assert sorted(statuses) == ["failed", "rebuilt", "rebuilt", "up-to-date", "up-to-date"]
+    assert 'title="changed: data:mentions"' in page
+    assert re.findall(r"<h2>(\w+)", page) == ["Corpus", "People", "Countries", "Themes", "Articles"]
+    assert 'id="search"' in page and "views-test" in page
+    assert '<div class="alert" role="alert"><b>1 failed</b>' in page
+    assert page.count("<script>") == 1  # only the search box's own script
+
+
+# ------------------------------------------------------------------ failure pages
+
+
+CODE = re.compile(r'class="[^"]*jp-InputArea-editor')  # a cell's code shown on the page
+
+
+def _failed_notebook(path: Path) -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "presslens", "display_name": "PressLens", "language": "python"}
+    ok = nbformat.v4.new_code_cell("secret_setup = 1")
+    ok.outputs = [nbformat.v4.new_output("stream", name="stdout", text="fine\n")]
+    bad = nbformat.v4.new_code_cell('raise ValueError("<script>alert(1)</script>")')
+    bad.outputs = [nbformat.v4.new_output(
+        "error", ename="ValueError", evalue="<script>alert(1)</script>",
+        traceback=["\x1b[0;31mValueError\x1b[0m: <script>alert(1)</script>"])]
+    nb.cells = [nbformat.v4.new_markdown_cell("# A report"), ok, bad,
+                nbformat.v4.new_code_cell("never_run = 2")]
+    nbformat.write(nb, path)
+
+
+def test_reports_failed_page_shows_the_failing_cell_escaped(tmp_path):
+    executed = tmp_path / "actor-x.ipynb"
+    _failed_notebook(executed)
+    page_path = tmp_path / "actor-x.html"
+    render_html(executed, page_path, title="Actor <b>X</b>", parameters={"actor": "<x>"},
+                error="ValueError: <script>alert(1)</script> (cell 2)")
+    page = page_path.read_text()
+    assert "This report failed" in page and 'href="index.html"' in page
+    assert "<script>alert(1)" not in page
+    assert "ValueError: &lt;script&gt;alert(1)&lt;/script&gt; (cell 2)" in page
+    assert "Actor &lt;b&gt;X&lt;/b&gt; · PressLens</title>" in page
+    assert len(CODE.findall(page)) == 1  # only the failing cell shows its code
+    assert "secret_setup" not in page and "never_run" not in page
+    assert "\x1b[" not in page
+    anchor = re.search(r'href="#(cell-id=[^"]+)"', page).group(1)
+    assert f'id="{anchor}"' in page
+
+
+def test_reports_page_without_a_notebook_still_explains(tmp_path):
+    page_path = tmp_path / "theme-x.html"
+    render_html(None, page_path, title="Theme", parameters={"theme": "x"},
+                error="RuntimeError: Kernel died before replying to kernel_info (attempt 3 of 3)")
+    page = page_path.read_text()
+    assert "This report failed" in page and "Kernel died" in page and "theme = " in page
+    assert "<script" not in page  # nothing but the banner
+
+
+def _fake_execute(failures: list[Exception]):
+    calls = []
+
+    def execute_notebook(input_path, output_path, **kwargs):
+        calls.append(kwargs)
+        if failures:
+            raise failures.pop(0)
+        nb = nbformat.read(input_path, as_version=4)
+        nbformat.write(nb, output_path)
+
+    return execute_notebook, calls
+
+
+@pytest.mark.parametrize("failures, status, n_calls", [
+    ([RuntimeError("Kernel died before replying to kernel_info")], "ok", 2),
+    ([OSError("Address already in use")] * reports.KERNEL_ATTEMPTS, "failed", reports.KERNEL_ATTEMPTS),
+])
+def test_reports_kernel_start_failures_are_retried(monkeypatch, tmp_path, failures, status, n_calls):
+    import papermill
+
+    execute, calls = _fake_execute(list(failures))
+    monkeypatch.setattr(papermill, "execute_notebook", execute)
+    monkeypatch.setattr(reports.time, "sleep", lambda seconds: None)
+    monkeypatch.setenv("PRESSLENS_ROOT", str(ROOT))
+    report = {"kind": "article", "title": "Brief", "notebook": "30-article-brief.ipynb",
+              "parameters": {"article_id": "x"}, "filename": "article-x.html"}
+    result = run_one(report, str(ROOT / "notebooks"), str(tmp_path), str(ROOT), "python3")
+    assert result["status"] == status
+    assert len(calls) == n_calls
+    assert (tmp_path / "article-x.html").exists()
+    if status == "failed":
+        assert result["error"].startswith("OSError: Address already in use")
+
+
+def test_reports_cell_errors_are_not_retried(monkeypatch, tmp_path):
+    import papermill
+
+    error = papermill.PapermillExecutionError(
+        cell_index=3, exec_count=3, source="1/0", ename="ZeroDivisionError",
+        evalue="division by zero", traceback=["ZeroDivisionError: division by zero"])
+    execute, calls = _fake_execute([error])
+    monkeypatch.setattr(papermill, "execute_notebook", execute)
+    monkeypatch.setenv("PRESSLENS_ROOT", str(ROOT))
+    report = {"kind": "article", "title": "Brief", "notebook": "30-article-brief.ipynb",
+              "parameters": {"article_id": "x"}, "filename": "article-x.html"}
+    result = run_one(report, str(ROOT / "notebooks"), str(tmp_path), str(ROOT), "python3")
+    assert result == {**result, "status": "failed", "error": "ZeroDivisionError: division by zero (cell 3)"}
+    assert len(calls) == 1
+
+
+# ------------------------------------------------------------------ command line
+
+
+def test_reports_cli_exits_nonzero_with_one_line_per_failure(monkeypatch, capsys, tmp_path):
+    seen = {}
+
+    def fake_build(store, out, **kwargs):
+        seen.update(kwargs)
+        return ReportsSummary(index=str(tmp_path / "index.html"), total=3, rebuilt=1, up_to_date=0,
+                              failed=[("theme-x.html", "RuntimeError: boom (cell 5)"),
+                                      ("actor-y.html", "KeyError: 'y' (cell 3)")],
+                              reports=[{"filename": "overview.html", "status": "rebuilt"}], seconds=1.0)
+
+    monkeypatch.setattr(reports, "build_reports", fake_build)
+    status = cli.main(["reports", "--store", "s", "--out", str(tmp_path), "-q",
+                       "--gold", "g.jsonl", "--workers", "2"])
+    out, err = capsys.readouterr()
+    assert status == 1
+    assert err.splitlines() == ["FAILED theme-x.html: RuntimeError: boom (cell 5)",
+                                "FAILED actor-y.html: KeyError: 'y' (cell 3)"]
+    assert "3 reports: 1 rebuilt, 0 up to date, 2 failed" in out
+    assert seen["gold"] == Path("g.jsonl") and seen["workers"] == 2
+
+
+def test_reports_cli_missing_gold_is_a_user_error(views_store, tmp_path, capsys):
+    status = cli.main(["reports", "--store", str(views_store.path), "--out", str(tmp_path / "site"),
+                       "-q", "--gold", str(tmp_path / "nope.jsonl")])
+    assert status == 2
+    assert "nope.jsonl does not exist" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ built sites (slow)
+
+
+@pytest.mark.slow
+def test_reports_failure_is_isolated(views_site):
+    out, summary = views_site
+    ((failed, error),) = summary["failed"]
+    assert failed.startswith("theme-")  # the theme notebook raises; nothing else does
+    assert error.startswith(f"RuntimeError: {BROKEN_MESSAGE}")
+    assert summary["rebuilt"] == summary["total"] - 1 >= 4
+    page = (out / failed).read_text()
+    assert "This report failed" in page
+    assert html.escape(BROKEN_MESSAGE, quote=False) in page
+    assert BROKEN_MESSAGE not in page
+    assert len(CODE.findall(page)) == 1  # the failing cell's code, and no other
+    assert "raise" in page and "RuntimeError" in page
+    index = (out / "index.html").read_text()
+    assert '<span class="status failed">failed</span>' in index
+    assert html.escape(BROKEN_MESSAGE, quote=False) in index
+    assert (out / "notebooks" / failed.replace(".html", ".ipynb")).exists()
+
+
+@pytest.mark.slow
+def test_reports_failed_report_is_retried_and_the_rest_left_alone(views_site, views_site_args, views_store):
+    out, first = views_site
+    state = load_state(out / reports.STATE_FILE)
+    again = reports.build_reports(views_store.path, out, **views_site_args)
+    assert again["up_to_date"] == first["total"] - 1
+    assert again["failed"] and again["failed"] == first["failed"]
+    assert {r["filename"]: r["reason"] for r in again["reports"] if r["status"] != "up to date"} == \
+        {first["failed"][0][0]: "failed last time"}
+    assert set(load_state(out / reports.STATE_FILE)) == set(state)
+
+
+@pytest.mark.slow
+def test_reports_hostile_article_is_text_in_its_brief(views_site):
+    out, _ = views_site
+    page = (out / "article-hostile.html").read_text()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "<script>alert(" not in page and "<img src=x" not in page
+
+
+@pytest.mark.slow
+def test_reports_site_has_validation_and_small_pages(site):
+    out, summary = site
+    assert summary["failed"] == []
+    index = (out / "index.html").read_text()
+    assert 'href="validation.html"' in index
+    assert "Validation" in (out / "validation.html").read_text()
+    sizes = {p.name: p.stat().st_size for p in out.glob("actor-*.html")}
+    assert sizes and max(sizes.values()) < 2_000_000, sizes
+
+
+@pytest.mark.slow
+def test_reports_subject_pages_show_their_own_scope(site):
+    out, _ = site
+    profile = next(out.glob("actor-*.html")).read_text()
+    assert re.search(r"named in \d+ articles?", profile)
+    theme = next(out.glob("theme-*.html")).read_text()
+    assert re.search(r"found in \d+ articles?", theme)
