@@ -145,7 +145,7 @@ def _suite_runner(suite: str) -> Callable:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from presslens.evaluate.gum import eval_dir
+    from presslens.evaluate.events import eval_dir
     from presslens.nlp import load_pipeline
 
     folder = args.suites if args.suites is not None else eval_dir()

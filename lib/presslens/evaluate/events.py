@@ -86,7 +86,8 @@ def eval_dir() -> Path:
     return Path(os.environ.get("PRESSLENS_EVAL", project_root() / ".." / "shared" / "eval"))
 
 
-def _suite_file(path: Path | str | None, relative: Path) -> Path:
+def suite_path(path: Path | str | None, relative: Path) -> Path:
+    """A suite file: `path` itself, or `relative` inside `path` (suite or eval folder) or the eval folder."""
     file = Path(path) if path is not None else eval_dir() / relative
     if file.is_dir():
         file = file / relative if (file / relative).exists() else file / relative.name
@@ -158,7 +159,7 @@ def eval_plover(path: Path | None = None, *, nlp: Language | None = None,
         are not countries (IGO, ...) are left out. confusion: gold type -> predicted type (or
         "NONE") -> count.
     """
-    file = _suite_file(path, PLOVER_FILE)
+    file = suite_path(path, PLOVER_FILE)
     records = [r for r in json.loads(file.read_text(encoding="utf-8"))
                if isinstance(r, dict) and r.get("event") and r.get("text")
                and r.get("event") != "DOCUMENT"]
@@ -217,7 +218,7 @@ def eval_petrarch(path: Path | None = None, *, nlp: Language | None = None,
         false_alarm_rate: the share of records coded as having no event in which at least one
         two-actor interaction was found; confusion: first gold type -> predicted -> count.
     """
-    file = _suite_file(path, PETRARCH_FILE)
+    file = suite_path(path, PETRARCH_FILE)
     records = [json.loads(line) for line in file.read_text(encoding="utf-8").splitlines()
                if line.strip()]
     if nlp is None:

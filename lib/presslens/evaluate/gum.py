@@ -47,7 +47,6 @@ PressLens looks for statements, so `speaker_accuracy` counts those as misses.
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -58,7 +57,8 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from presslens.config import Settings, project_root
+from presslens.config import Settings
+from presslens.evaluate.events import suite_path
 from presslens.extract.actors import ActorFinder, clean_name, person_names
 from presslens.extract.interactions import load_triggers
 from presslens.extract.themes import build_theme_matcher, load_codebook
@@ -83,21 +83,9 @@ those who whom whose which what one ones everyone everybody someone somebody any
 """.split())
 
 
-def eval_dir() -> Path:
-    """Where the evaluation suites live: $PRESSLENS_EVAL, else <project root>/../shared/eval."""
-    return Path(os.environ.get("PRESSLENS_EVAL", project_root() / ".." / "shared" / "eval"))
-
-
 def suite_file(path: str | Path | None = None) -> Path:
     """The GUM gold file: `path` itself, or inside `path` (suite or eval folder), or the default."""
-    file = Path(path) if path is not None else eval_dir() / SUITE_FILE
-    if file.is_dir():
-        file = file / SUITE_FILE if (file / SUITE_FILE).exists() else file / SUITE_FILE.name
-    if not file.is_file():
-        raise FileNotFoundError(
-            f"evaluation suite {file} not found: the suites are expected in $PRESSLENS_EVAL or "
-            f"<project root>/../shared/eval, as {SUITE_FILE}")
-    return file.resolve()
+    return suite_path(path, SUITE_FILE).resolve()
 
 
 class Span(NamedTuple):
