@@ -100,6 +100,9 @@ def test_interactions_lexicon_small_file(tmp_path, nlp):
      {(USA, "SANCTION", "country:CUB")}),
     # compound subjects of a symmetric event give pairs
     ("Iran and China signed an agreement.", {(IRN, "AGREE", CHN), (CHN, "AGREE", IRN)}),
+    # ..., their first meeting": a phrase after a comma is no object of the verb
+    ("Joe Biden and Xi Jinping met for three hours in Bali, their first meeting in person.",
+     {("person:joe biden", "CONSULT", "person:xi jinping"), ("person:xi jinping", "CONSULT", "person:joe biden")}),
     # nominal triggers
     ("The visit of President Emmanuel Macron to China lasted three days.",
      {("person:emmanuel macron", "CONSULT", CHN)}),

@@ -815,6 +815,9 @@ def _noun_sources(noun: Token, roles: _Roles, actors: _Actors, object_of: bool) 
 def _verb_roles(hit: _Hit, actors: _Actors, lexicon: TriggerLexicon) -> _Roles:
     roles = _Roles()
     verb = hit.token
+    # "X and Y met ..., their first meeting": a noun or object after a comma is a parse of an
+    # apposition to the clause, not what the verb acts on.
+    noun = hit.noun if hit.noun is not None and not _after_comma(verb, hit.noun) else None
     doers, undergoers = _subject_tokens(verb)
     for token in doers:
         roles.add("sources", actors.keys(token))
@@ -825,28 +828,35 @@ def _verb_roles(hit: _Hit, actors: _Actors, lexicon: TriggerLexicon) -> _Roles:
              else lexicon.target_prepositions) | hit.prepositions
     skip = {t.i for t in hit.tokens if t.dep_ != "prep"}
     for child in verb.children:
-        if child.i in skip or (hit.noun is not None and child.i == hit.noun.i):
+        if child.i in skip or (noun is not None and child.i == noun.i):
             continue
         if child.dep_ in {"dobj", "dative", "iobj"}:
+            if _after_comma(verb, child):
+                continue
             roles.has_object = True
             roles.add("targets", actors.keys(child))
     _prep_targets(verb, roles, actors, preps, skip)
-    if hit.noun is not None:
+    if noun is not None:
         object_of = hit.event_type in lexicon.object_of
         if hit.reverse:
-            _noun_sources(hit.noun, roles, actors, True)
-        _prep_targets(hit.noun, roles, actors, lexicon.noun_target_prepositions, skip,
+            _noun_sources(noun, roles, actors, True)
+        _prep_targets(noun, roles, actors, lexicon.noun_target_prepositions, skip,
                       of_target=object_of)
     if hit.reverse:
         # "Y hosted X", "Y received aid from X": the subject receives; the other side acts.
         roles.sources, roles.targets = list(roles.targets), list(roles.sources)
-        for child in [*verb.children, *(hit.noun.children if hit.noun is not None else [])]:
+        for child in [*verb.children, *(noun.children if noun is not None else [])]:
             if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ in {"by", "from"}):
                 for pobj in _pobjs(child):
                     roles.add("sources", actors.keys(pobj))
     if not roles.targets and not roles.has_object:
         _borrow_targets(verb, roles, actors, lexicon)
     return roles
+
+
+def _after_comma(verb: Token, token: Token) -> bool:
+    """True when a comma stands between the verb and the phrase of `token`."""
+    return any(t.text == "," for t in verb.doc[verb.i + 1: token.left_edge.i])
 
 
 def _borrow_targets(verb: Token, roles: _Roles, actors: _Actors, lexicon: TriggerLexicon) -> None:
