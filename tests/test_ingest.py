@@ -120,3 +120,15 @@ def test_ingest_duplicate_ids_made_unique(tmp_path):
     (tmp_path / "a.jsonl").write_text(json.dumps({"id": "x", "text": "One."}) + "\n"
                                       + json.dumps({"id": "x", "text": "Two."}) + "\n")
     assert read_articles([tmp_path]).articles.article_id.tolist() == ["x", "x-2"]
+
+
+@pytest.mark.parametrize("raw, clean", [
+    ("Thank you all. (Laughter.) We will act.", "Thank you all. We will act."),
+    ("The President: (Applause.) Good morning.", "The President: Good morning."),
+    ("He said [inaudible] the talks went well.", "He said the talks went well."),
+    ("The Group of Seven (G7) met in Elmau.", "The Group of Seven (G7) met in Elmau."),
+    ("It was signed (in 2021) in Tehran.", "It was signed (in 2021) in Tehran."),
+])
+def test_ingest_drops_transcript_stage_directions(raw, clean):
+    body, _ = clean_text(raw, title="Remarks")
+    assert body == clean

@@ -41,6 +41,10 @@ BOILERPLATE_LINE = re.compile(
     )[.!:]?$""",
     re.IGNORECASE | re.VERBOSE,
 )
+# Transcript stage directions: "(Laughter.)", "(Applause.)", "[inaudible]".
+STAGE_DIRECTION = re.compile(
+    r"[(\[](?:laughter|laughs|applause|inaudible|crosstalk|cross-talk|music|pause|"
+    r"speaks in \w+|as prepared for delivery)\.?[)\]]", re.IGNORECASE)
 # "West AsiaChinaIranWorld News": category names run together with no space between them.
 RUN_TOGETHER = re.compile(r"[a-z][A-Z]")
 CRUMB_SEPARATOR = re.compile(r"\s(>|»|›|/|\|)\s")
@@ -163,6 +167,7 @@ def clean_text(text: str, *, title: str | None = None) -> tuple[str, str | None]
     or `title` when one is given (a line equal to the given title is removed from the body).
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    text = STAGE_DIRECTION.sub("", text)
     lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n")]
     kept = [line for line in lines if not BOILERPLATE_LINE.match(line)]
     content = [line for line in kept if line]
