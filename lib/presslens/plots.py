@@ -146,15 +146,21 @@ def articles_over_time(df: pd.DataFrame) -> Figure | None:
     """Articles per period, stacked by source (views.articles_over_time)."""
     if df is None or df.empty or df["articles"].sum() == 0:
         return None
-    table = df.pivot_table(index="period", columns="source", values="articles",
+    return _by_source_over_time(df, "articles", height=3.6, ylabel="articles",
+                                title=f"Articles per {_period_name(df['period'])}")
+
+
+def _by_source_over_time(df: pd.DataFrame, value: str, *, height: float, ylabel: str,
+                         title: str) -> Figure:
+    """Bars of `value` per period, stacked by source, largest source first."""
+    table = df.pivot_table(index="period", columns="source", values=value,
                            aggfunc="sum", fill_value=0)
     table = table[table.sum().sort_values(ascending=False).index]
     with _style():
-        fig, axes = _figure(3.6)
+        fig, axes = _figure(height)
         ax = axes[0, 0]
         _stacked_bars(ax, table)
-        ax.set(xlabel="", ylabel="articles",
-               title=f"Articles per {_period_name(df['period'])}")
+        ax.set(xlabel="", ylabel=ylabel, title=title)
         if len(table.columns) > 1:
             ax.legend(title="source", fontsize="small", loc="upper left",
                       bbox_to_anchor=(1.01, 1))
@@ -337,19 +343,9 @@ def actor_presence(df: pd.DataFrame, name: str = "") -> Figure | None:
     """Mentions per period, stacked by source (views.actor_presence)."""
     if df is None or df.empty or df["mentions"].sum() == 0:
         return None
-    table = df.pivot_table(index="period", columns="source", values="mentions",
-                           aggfunc="sum", fill_value=0)
-    table = table[table.sum().sort_values(ascending=False).index]
-    with _style():
-        fig, axes = _figure(3.4)
-        ax = axes[0, 0]
-        _stacked_bars(ax, table)
-        ax.set(xlabel="", ylabel=f"mentions per {_period_name(df['period'])}",
-               title=f"Mentions of {_short(name, 50)} over time" if name else "Mentions over time")
-        if len(table.columns) > 1:
-            ax.legend(title="source", fontsize="small", loc="upper left",
-                      bbox_to_anchor=(1.01, 1))
-    return fig
+    return _by_source_over_time(
+        df, "mentions", height=3.4, ylabel=f"mentions per {_period_name(df['period'])}",
+        title=f"Mentions of {_short(name, 50)} over time" if name else "Mentions over time")
 
 
 def partners(df: pd.DataFrame) -> Figure | None:
