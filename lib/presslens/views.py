@@ -84,6 +84,11 @@ def link(key: str, text: object, site: str | Path, *, title: str | None = None) 
     return f'<a href="{html.escape(href)}"{tip}>{label}</a>'
 
 
+def _links(link, keys: Iterable, texts: Iterable, site: str | Path) -> list[str]:
+    """`link(key, text, site)` for each pair: a column of links for a table."""
+    return [link(key, text, site) for key, text in zip(keys, texts, strict=True)]
+
+
 def actor_link(actor_id: str, name: str, site: str | Path) -> str:
     """The actor's name, linked to their profile when it is part of the site."""
     return link(f"actor:{actor_id}", name, site)
@@ -437,8 +442,7 @@ def top_actors(st: Store, n: int = 15, *, kind: str | None = None, by_kind: bool
     out = pd.DataFrame({
         "actor_id": actors["actor_id"],
         "name": actors["name"],
-        "actor": [actor_link(a, nm, site) for a, nm in zip(actors["actor_id"], actors["name"],
-                                                             strict=True)],
+        "actor": _links(actor_link, actors["actor_id"], actors["name"], site),
         "kind": actors["kind"],
         "country": actors["country"],
         "mentions": actors["n_mentions"].astype("int64"),
@@ -772,13 +776,11 @@ def actor_interactions(st: Store, actor_id: str, *, site: str | Path = "") -> pd
         "date": both["date"].values,
         "as": both["as"].values,
         "event": both["event_type"].values,
-        "partner": [actor_link(p, n, site) for p, n in zip(both["partner_id"],
-                                                           both["partner_name"], strict=True)],
+        "partner": _links(actor_link, both["partner_id"], both["partner_name"], site),
         "trigger": both["trigger"].values,
         "negated": both["negated"].astype(bool).values,
         "sentence": both["text"].values,
-        "article": [article_link(a, t, site) for a, t in zip(both["article_id"], both["title"],
-                                                             strict=True)],
+        "article": _links(article_link, both["article_id"], both["title"], site),
         "partner_id": both["partner_id"].values,
         "partner_name": both["partner_name"].values,
         "article_id": both["article_id"].values,
@@ -900,8 +902,7 @@ def co_mentioned(st: Store, actor_id: str, n: int = 15, *, site: str | Path = ""
         "sentences": table["sentences"].values,
         "articles": table["articles"].values,
     })
-    out["actor"] = [actor_link(a, nm, site) for a, nm in zip(out["actor_id"], out["name"],
-                                                             strict=True)]
+    out["actor"] = _links(actor_link, out["actor_id"], out["name"], site)
     return _attrs(out[columns], html=["actor"], hide=["actor_id", "name"])
 
 
@@ -1029,8 +1030,7 @@ def theme_actors(st: Store, theme: str, n: int = 15, *, site: str | Path = "") -
         "tone": table["tone"].round(3).values,
         "overall_tone": table.index.map(actors["tone"]).astype("float64").round(3),
     })
-    out["actor"] = [actor_link(a, nm, site) for a, nm in zip(out["actor_id"], out["name"],
-                                                             strict=True)]
+    out["actor"] = _links(actor_link, out["actor_id"], out["name"], site)
     return _attrs(out[columns], html=["actor"], hide=["actor_id", "name"])
 
 
@@ -1072,8 +1072,7 @@ def theme_examples(st: Store, theme: str, per_source: int = 3, *,
         "source": picked["source"].values,
         "date": picked["date"].values,
         "sentence": sentences,
-        "article": [article_link(a, ti, site) for a, ti in zip(picked["article_id"],
-                                                               picked["title"], strict=True)],
+        "article": _links(article_link, picked["article_id"], picked["title"], site),
         "article_id": picked["article_id"].values,
     })
     return _attrs(out, html=["sentence", "article"], hide=["article_id"])
@@ -1246,8 +1245,7 @@ def article_actors(st: Store, article_id: str, *, site: str | Path = "") -> pd.D
         "mentions": counts["mentions"].astype("int64").values,
         "tone": ids.map(tone).astype("float64").round(3),
     })
-    out["actor"] = [actor_link(a, nm, site) for a, nm in zip(out["actor_id"], out["name"],
-                                                             strict=True)]
+    out["actor"] = _links(actor_link, out["actor_id"], out["name"], site)
     return _attrs(out[columns], html=["actor"], hide=["actor_id", "name"])
 
 
@@ -1268,11 +1266,9 @@ def article_interactions(st: Store, article_id: str, *, site: str | Path = "") -
     if table.empty:
         return _empty(columns)
     out = pd.DataFrame({
-        "from": [actor_link(a, n, site) for a, n in zip(table["source_actor_id"],
-                                                        table["source_name"], strict=True)],
+        "from": _links(actor_link, table["source_actor_id"], table["source_name"], site),
         "event": table["event_type"].values,
-        "to": [actor_link(a, n, site) for a, n in zip(table["target_actor_id"],
-                                                      table["target_name"], strict=True)],
+        "to": _links(actor_link, table["target_actor_id"], table["target_name"], site),
         "trigger": table["trigger"].values,
         "negated": table["negated"].astype(bool).values,
         "sentence": table["text"].values,
@@ -1327,8 +1323,7 @@ def articles_list(st: Store, *, site: str | Path = "") -> pd.DataFrame:
     out = pd.DataFrame({
         "date": articles["date"].values,
         "source": articles["source"].values,
-        "article": [article_link(a, t, site) for a, t in zip(articles["article_id"],
-                                                             articles["title"], strict=True)],
+        "article": _links(article_link, articles["article_id"], articles["title"], site),
         "words": articles["n_words"].astype("int64").values,
     })
     return _attrs(out, html=["article"])
@@ -1378,8 +1373,7 @@ def _quote_table(st: Store, quotes: pd.DataFrame, *, site: str | Path, speaker: 
         "cue": quotes["cue"].values,
         "statement": statements,
         "direct": direct.values,
-        "article": [article_link(a, t, site) for a, t in zip(quotes["article_id"],
-                                                             quotes["title"], strict=True)],
+        "article": _links(article_link, quotes["article_id"], quotes["title"], site),
         "article_id": quotes["article_id"].values,
     })
     return _attrs(out[columns], html=["speaker", "article"], hide=["article_id"])
