@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -98,6 +99,16 @@ def suite_path(path: Path | str | None, relative: Path) -> Path:
     return file
 
 
+def _parsed(records: list[dict], nlp: Language | None, lexicon: TriggerLexicon | None,
+            ) -> tuple[ActorFinder, TriggerLexicon, Iterator[tuple[dict, Doc]]]:
+    """What every event suite needs: an actor finder, the lexicon, and (record, Doc) pairs."""
+    if nlp is None:
+        from presslens.nlp import load_pipeline
+        nlp = load_pipeline()
+    parsed = zip(records, nlp.pipe(r["text"] for r in records), strict=True)
+    return ActorFinder(), lexicon or load_triggers(), parsed
+
+
 class Prediction(NamedTuple):
     event_type: str | None
     source_country: str | None
@@ -163,14 +174,10 @@ def eval_plover(path: Path | None = None, *, nlp: Language | None = None,
     records = [r for r in json.loads(file.read_text(encoding="utf-8"))
                if isinstance(r, dict) and r.get("event") and r.get("text")
                and r.get("event") != "DOCUMENT"]
-    if nlp is None:
-        from presslens.nlp import load_pipeline
-        nlp = load_pipeline()
-    lexicon = lexicon or load_triggers()
-    finder = ActorFinder()
+    finder, lexicon, parsed = _parsed(records, nlp, lexicon)
     counts: Counter = Counter()
     confusion: dict[str, Counter] = defaultdict(Counter)
-    for record, doc in zip(records, nlp.pipe(r["text"] for r in records), strict=True):
+    for record, doc in parsed:
         expected = plover_type(record["event"])
         if expected not in PLOVER_TYPES:
             counts["skipped"] += 1
@@ -221,14 +228,10 @@ def eval_petrarch(path: Path | None = None, *, nlp: Language | None = None,
     file = suite_path(path, PETRARCH_FILE)
     records = [json.loads(line) for line in file.read_text(encoding="utf-8").splitlines()
                if line.strip()]
-    if nlp is None:
-        from presslens.nlp import load_pipeline
-        nlp = load_pipeline()
-    lexicon = lexicon or load_triggers()
-    finder = ActorFinder()
+    finder, lexicon, parsed = _parsed(records, nlp, lexicon)
     counts: Counter = Counter()
     confusion: dict[str, Counter] = defaultdict(Counter)
-    for record, doc in zip(records, nlp.pipe(r["text"] for r in records), strict=True):
+    for record, doc in parsed:
         predicted = predict_event(doc, finder=finder, lexicon=lexicon)
         if record.get("noevents") or not record.get("expected"):
             counts["n_no_event"] += 1
