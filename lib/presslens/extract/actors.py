@@ -238,8 +238,7 @@ class ActorFinder:
                 if found:
                     return found[0]
                 if token.ent_type_ and token.ent_iob_ == "B":
-                    ent = next((e for e in token.doc.ents if e.start == token.i), None)
-                    if ent is not None and (found := self.geo.lookup(ent.text)):
+                    if found := self.geo.lookup(_entity_around(token).text):
                         return found[0]
         return None
 
@@ -253,8 +252,7 @@ class ActorFinder:
             # Leading country words, one token or a whole entity ("Russian Federation President").
             found = self.geo.lookup(token.text) if token.text[:1].isupper() else None
             if not words and token.ent_type_ in {"GPE", "NORP"}:
-                ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
-                found = found or (ent is not None and self.geo.lookup(ent.text))
+                found = found or self.geo.lookup(_entity_around(token).text)
             if found and not words:
                 continue
             following = tokens[n + 1] if n + 1 < len(tokens) else None
@@ -604,6 +602,18 @@ class ActorFinder:
         while root.dep_ in {"appos", "conj", "compound"} and root.head is not root:
             root = root.head
         return root.dep_ in {"nsubj", "nsubjpass"}
+
+
+def _entity_around(token: Token) -> Span:
+    """The entity a token belongs to, read from its IOB tags (no scan of doc.ents)."""
+    doc = token.doc
+    start = token.i
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    end = token.i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return doc[start:end]
 
 
 def _governing_verb(token: Token) -> Token:
