@@ -121,6 +121,10 @@ def test_gum_eval_on_a_synthetic_record(tmp_path, nlp):
     assert (attributions["n_gold"], attributions["n_found"], attributions["n_speaker_correct"]) == (3, 2, 1)
     assert attributions["speaker_accuracy"] == pytest.approx(1 / 3, abs=1e-4)
     assert attributions["speaker_accuracy_found"] == 0.5
+    # The third attribution has no cue word: the cued measure leaves it out.
+    cued = ("n_gold_cued", "n_found_cued", "n_speaker_correct_cued")
+    assert tuple(attributions[key] for key in cued) == (2, 2, 1)
+    assert attributions["speaker_accuracy_cued"] == 0.5
     assert (attributions["n_quotes"], attributions["quote_precision"]) == (2, 1.0)
 
 
@@ -142,3 +146,23 @@ def test_gum_cli_eval_without_suites_exits_non_zero(tmp_path, capsys):
     args = parser.parse_args(["eval", "gum", "--suites", str(tmp_path / "absent")])
     assert args.func(args) == 2
     assert "no evaluation suites folder" in capsys.readouterr().err
+
+
+def test_gum_attribution_matched_by_its_cue_first(tmp_path, nlp):
+    """A nested attribution is scored on the quote its cue opens, not the direct quote around it."""
+    text = 'Tedeschi told the court: "It is asserted by the Crown that her parents knew this."'
+
+    def span(part: str) -> dict:
+        return {"start": text.index(part), "end": text.index(part) + len(part), "text": part}
+
+    record = {"id": "nested", "text": text, "quote_markup": [],
+              "entities": [{**span("Tedeschi"), "type": "person", "entity_id": 1},
+                           {**span("the Crown"), "type": "organization", "entity_id": 2}],
+              "attributions": [{"speaker": span("the Crown"), "cue": span("asserted"),
+                                "content": span('that her parents knew this."'),
+                                "speaker_entity": {"entity_id": 2, "type": "organization"}}]}
+    folder = tmp_path / "gum_wikinews"
+    folder.mkdir()
+    (folder / "gum_news_gold.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    attributions = eval_gum(tmp_path, nlp=nlp)["attributions"]
+    assert (attributions["n_found_cued"], attributions["n_speaker_correct_cued"]) == (1, 1)

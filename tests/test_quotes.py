@@ -240,3 +240,43 @@ def test_quotes_institutions_and_quoted_as_saying(nlp, text, speaker_key, speake
     doc = nlp(text)
     quotes = find_quotes(doc, ActorFinder()(doc).mentions)
     assert [(q.speaker_key, q.speaker_text) for q in quotes][:1] == [(speaker_key, speaker_text)]
+
+
+@pytest.mark.parametrize("text, speaker_text, cue, content", [
+    ("The scientists found that crop yields fell by a tenth.", "The scientists", "find",
+     "crop yields fell by a tenth"),
+    ("Heald believes that ozone damage is underrated.", "Heald", "believe",
+     "ozone damage is underrated"),
+    ("Italian secularist associations are concerned the Government will modify the law.",
+     "Italian secularist associations", "concerned", "the Government will modify the law"),
+    ("He was confident that the deal would hold.", "He", "confident", "the deal would hold"),
+    ("All they get is a message stating that the site is down.", "a message", "state",
+     "the site is down"),
+    ('The Home Office letter reads: "We may extend the questionnaire."', "The Home Office letter",
+     "read", "We may extend the questionnaire."),
+])
+def test_quotes_stance_and_documents(nlp, text, speaker_text, cue, content):
+    _, quotes = quotes_of(nlp, text)
+    assert [(q.speaker_text, q.cue, q.content) for q in quotes] == [(speaker_text, cue, content)]
+
+
+@pytest.mark.parametrize("text", [
+    "The police found a bomb in the car.",     # finding a thing reports nothing
+    "I think so.",
+    "She showed the visitors around.",
+    "He was confident of victory.",            # no clause
+])
+def test_quotes_stance_without_clause_is_not_a_quote(nlp, text):
+    _, quotes = quotes_of(nlp, text)
+    assert quotes == []
+
+
+def test_quotes_named_third_party_inside_a_direct_quote(nlp):
+    text = 'Mr Tedeschi told the court: "It is asserted by the Crown that her parents knew this."'
+    _, quotes = quotes_of(nlp, text)
+    pairs = {(q.speaker_text, q.content, q.direct) for q in quotes}
+    assert ("Tedeschi", "It is asserted by the Crown that her parents knew this.", True) in pairs
+    assert ("Crown", "her parents knew this", False) in pairs
+    # The speaker's own "I think" stays part of the speaker's quote.
+    _, quotes = quotes_of(nlp, '"I think the economy is fine," Lagarde said.')
+    assert [(q.speaker_text, q.direct) for q in quotes] == [("Lagarde", True)]

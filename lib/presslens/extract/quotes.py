@@ -7,7 +7,9 @@
   interrupted by their cue and unattributed quotes that continue an attributed one;
 - reported speech: a speech verb with a clausal complement ("Chen stated that ..."), with a
   nominal object for verbs of emphasis ("He emphasized the need for ..."), "according to X",
-  and light-verb cues ("issued a caution regarding ...", "expressed hope that ...");
+  and light-verb cues ("issued a caution regarding ...", "expressed hope that ..."); belief,
+  finding and stance with a clause ("believes that ...", "the study found ...", "are
+  concerned the law will change"); a named third party reported inside a direct quote;
 - the speaker is the subject of the cue, shared along coordinated verbs and participles
   ("..., highlighting that ...") and read back from relative pronouns ("X, who said ...").
 
@@ -32,8 +34,15 @@ criticize criticise insist argue affirm reaffirm assert declare announce express
 deny describe reiterate explain acknowledge claim suggest accuse allege admit concede reveal
 disclose report write tweet post observe comment remark reply respond mention maintain contend
 predict promise pledge vow demand propose recommend ask conclude indicate testify complain
-hint recall
+hint recall read lie
 """.split()) | {"call for", "call on", "point out"}
+# Verbs of belief, perception and finding attribute a proposition only through a clause
+# ("Heald believes ozone is underrated", "the study found that ..."); "found a school",
+# "thinks about it" or a bare "I think" report nothing.
+STANCE_VERBS = frozenset("""
+believe think feel fear suspect doubt reckon expect hope assume find show prove estimate
+calculate learn realise realize rule reason determine
+""".split())
 # Verbs whose direct object is what was said ("emphasized the need for talks").
 OBJECT_CONTENT_VERBS = frozenset("""
 emphasize emphasise underscore highlight stress reiterate reaffirm affirm note announce deny
@@ -61,6 +70,11 @@ of about over regarding concerning against for on at toward towards
 """.split())
 # Nouns after which "to" introduces content rather than an addressee ("commitment to peace").
 TO_CONTENT_NOUNS = frozenset("commitment opposition objection support".split())
+# Verbs whose subject is the author of the document they take ("issued a statement").
+ISSUING_VERBS = frozenset("""
+issue release publish send post put circulate sign adopt deliver make write give distribute
+file submit present unveil draft tweet share read
+""".split())
 # Documents that speak for whoever issued them ("issued a statement saying that ...").
 STATEMENT_NOUNS = frozenset("""
 statement communique communiqué letter message note post tweet release declaration readout
@@ -77,7 +91,14 @@ NOT_SPEAKER_ENTITIES = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY"
                                   "QUANTITY"})
 # Verbs that report only with an explicit that-clause ("concluded that", not "concluded a
 # meeting"; "responded that", not "responded to the crisis").
-THAT_ONLY_VERBS = frozenset("conclude recall respond reply maintain indicate observe".split())
+THAT_ONLY_VERBS = frozenset("conclude recall respond reply maintain indicate observe lie".split())
+# Adjectives (and passive participles) of stance that attribute their clause to the subject.
+STANCE_ADJECTIVES = frozenset("""
+concerned worried convinced confident sure certain hopeful afraid optimistic pessimistic
+adamant disappointed satisfied
+""".split())
+# The verbs a quote can be cued by: speech, and stance verbs with a clause.
+CUE_VERBS = SPEECH_VERBS | STANCE_VERBS
 
 
 class Quote(NamedTuple):
@@ -114,17 +135,18 @@ class _Marked(NamedTuple):
 
 
 def find_quotes(doc: Doc, mentions: Sequence[Mention], *,
-                speech_verbs: frozenset[str] = SPEECH_VERBS) -> list[Quote]:
+                speech_verbs: frozenset[str] = CUE_VERBS) -> list[Quote]:
     """Direct quotations and reported statements in doc, one per speaker and content.
 
     Args:
         doc: a parsed document.
         mentions: actor mentions of doc (`ActorFinder()(doc).mentions`); speakers map to them.
-        speech_verbs: lemmas (or "verb particle" phrases) that introduce speech.
+        speech_verbs: lemmas (or "verb particle" phrases) that introduce speech; those in
+            `STANCE_VERBS` count only with a clausal complement.
 
     Returns quotes in text order. A statement by coordinated speakers ("Tehran and Beijing
     consider ...") gives one quote per speaker. A reported clause inside a direct quote is
-    part of that quote, not a quote of its own.
+    part of that quote, and also a quote of its own when a named third party speaks in it.
     """
     text = doc.text  # built anew on every access
     sent_of = sentence_index(doc)
@@ -134,7 +156,8 @@ def find_quotes(doc: Doc, mentions: Sequence[Mention], *,
             by_token.setdefault(i, []).append(mention)
     marked = _quote_marks(doc, text)
     inside = {i for m in marked for i in m.tokens}
-    cues = [c for c in _cues(doc, speech_verbs) if c.token.i not in inside]
+    every_cue = list(_cues(doc, speech_verbs))
+    cues = [c for c in every_cue if c.token.i not in inside]
 
     attached: dict[int, _Cue] = {}       # index in `marked` -> cue of that direct quote
     reported: list[_Cue] = []
@@ -155,6 +178,10 @@ def find_quotes(doc: Doc, mentions: Sequence[Mention], *,
                 doc, quote, [c for c in bare if id(c) not in used], marked)):
             attached[number] = cue
 
+    # Inside a direct quote, a named third party's statement is a quote of its own too
+    # ('Rathbun wrote, "Moxon proceeded to lie to Daniel that ..."').
+    reported += [c for c in every_cue if c.token.i in inside and c.content
+                 and all(i in inside for i in c.content) and _named(c.speakers)]
     records: list[Quote] = []
     for cue, parts in _direct_groups(doc, text, marked, attached):
         records.extend(_emit(text, cue, parts, True, sent_of, by_token))
@@ -374,7 +401,7 @@ def _all_cues(doc: Doc, speech_verbs: frozenset[str]) -> Iterable[_Cue]:
                 yield cue
             continue
         # A predicate tagged as a noun ("The Department notes, ...") still speaks.
-        if not token.tag_.startswith("VB") and not (
+        if not token.tag_.startswith("VB") and token.pos_ != "ADJ" and not (
                 token.pos_ == "NOUN" and _has_subject(token) and token.dep_ == "ROOT"):
             continue
         if token.dep_ in {"csubj", "csubjpass", "nsubj", "nsubjpass"}:
@@ -383,12 +410,17 @@ def _all_cues(doc: Doc, speech_verbs: frozenset[str]) -> Iterable[_Cue]:
         if light:
             yield light
             continue
+        if token.lower_ in STANCE_ADJECTIVES:
+            stance = _stance_adjective(token)
+            if stance:
+                yield stance
+            continue
         phrase = _speech_phrase(token, speech_verbs)
         if phrase is None:
             continue
         passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in token.children)
         content = _verb_content(token, phrase, speech_verbs, passive=passive)
-        if passive and not content:
+        if not content and (passive or phrase in STANCE_VERBS):
             continue
         yield _Cue(token, phrase, _speakers(token, speech_verbs), content)
 
@@ -409,8 +441,12 @@ def _verb_content(verb: Token, phrase: str, speech_verbs: frozenset[str], *,
     lemma = verb.lemma_.lower()
     clauses = [c for c in children if c.dep_ == "ccomp" and _same_paragraph(c, verb)]
     clauses = clauses or _misattached_clause(verb)
+    if lemma in STANCE_VERBS:
+        return _clause_tokens(clauses, speech_verbs) if clauses else []
     if lemma in THAT_ONLY_VERBS:
+        # "observed that X", "observed X coincided": a finite clause, not "observed a minute"
         clauses = [c for c in clauses if any(m.dep_ == "mark" and m.lower_ == "that"
+                                             or m.dep_ in {"nsubj", "nsubjpass", "expl"}
                                              for m in c.children)]
         return _clause_tokens(clauses, speech_verbs) if clauses else []
     if clauses:
@@ -522,6 +558,22 @@ def _same_paragraph(a: Token, b: Token) -> bool:
 
 def _has_subject(verb: Token) -> bool:
     return any(c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in verb.children)
+
+
+def _stance_adjective(word: Token) -> _Cue | None:
+    """'X is concerned (that) Y', 'X was convinced Y': the holder of the stance is the subject."""
+    clauses = [c for c in word.children if c.dep_ == "ccomp" and _same_paragraph(c, word)]
+    if not clauses:
+        return None
+    holder = word
+    if word.dep_ == "acomp":  # "is concerned": the subject hangs on the copula
+        holder = word.head
+    subjects = [c for c in holder.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    if not subjects:
+        return None
+    subject = subjects[0]
+    return _Cue(word, word.lower_, [subject, *(c for c in subject.conjuncts if c.i > subject.i)],
+                sorted(t.i for c in clauses for t in c.subtree))
 
 
 def _light_cue(verb: Token, speech_verbs: frozenset[str]) -> _Cue | None:
@@ -643,6 +695,11 @@ def _speakers(cue: Token, speech_verbs: frozenset[str]) -> list[Token]:
     return [subject] + [c for c in subject.conjuncts if c.i > subject.i]
 
 
+def _named(speakers: list[Token]) -> bool:
+    """True when every speaker head is a name ("Moxon", "the Crown"), not "I", "he" or "people"."""
+    return bool(speakers) and all(t.pos_ == "PROPN" or t.ent_type_ in SPEAKER_ENTITIES for t in speakers)
+
+
 def _stray_subject(verb: Token) -> Token | None:
     """A subject the parser attached elsewhere, for a finite cue that has none.
 
@@ -684,9 +741,10 @@ def _governor(verb: Token, speech_verbs: frozenset[str]) -> Token | None:
         return head.head if head.head.pos_ in {"VERB", "AUX"} else None
     if verb.dep_ == "acl" and head.pos_ in {"NOUN", "PROPN"} and verb.tag_ == "VBG":
         if head.lemma_.lower() in STATEMENT_NOUNS:
-            # "issued a statement saying": the issuer speaks; "a report saying": the report.
+            # "issued a statement saying": the issuer speaks; "a report saying" or "they got
+            # a message stating": the document does.
             owner = head.head.head if head.dep_ == "pobj" else head.head
-            if head.dep_ in {"dobj", "pobj"} and owner.pos_ in {"VERB", "AUX"}:
+            if head.dep_ in {"dobj", "pobj"} and owner.lemma_.lower() in ISSUING_VERBS:
                 return owner
             return head
         if head.ent_type_ in SPEAKER_ENTITIES:
