@@ -155,3 +155,26 @@ def test_actors_forms_of_address_are_not_names_or_roles(nlp, text, name):
     person = next(a for a in found.actors.values() if a.kind == "person")
     assert person.name == name
     assert not [r for r in person.roles if "Mr" in r or "Lady" in r]
+
+
+def test_actors_surname_beats_capital_after_full_name(nlp):
+    _, by_text = actors_of(nlp, "Kathleen Paris spoke to the court on Monday. Paris said she was forced to work.")
+    assert by_text["Paris"] == {("person:kathleen paris", "alias")}
+    _, by_text = actors_of(nlp, "Tehran and Paris signed the deal.")
+    assert by_text["Paris"] == {("country:FRA", "capital")}
+
+
+def test_actors_acronym_tagged_as_person_is_an_organisation(nlp):
+    from spacy.tokens import Span
+
+    doc = nlp("Pro-Beijing DAB won three seats on Sunday.")
+    start = next(t.i for t in doc if t.text == "Pro")
+    doc.ents = [Span(doc, start, next(t.i for t in doc if t.text == "DAB") + 1, label="PERSON")]
+    found = ActorFinder()(doc)
+    assert {(a.name, a.kind) for a in found.actors.values()} == {("Pro-Beijing DAB", "organization")}
+
+
+def test_actors_caption_credit_label_is_not_part_of_a_name(nlp):
+    found, by_text = actors_of(nlp, "US President Barack Obama tweeted to student Ahmed Mohamed Image: Twitter.")
+    assert "person:ahmed mohamed" in {key for key, _ in by_text["Ahmed Mohamed"]}
+    assert not any("Image" in a.name for a in found.actors.values())

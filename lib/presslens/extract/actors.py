@@ -59,6 +59,9 @@ coronavirus framework memorandum resolution charter convention protocol roadmap 
 statement communique report index games cup award prize festival expo partnership
 enterprise ambition agenda arrangement adjustment adjustments price hub tariff tariffs trade
 """.split())
+# Caption labels before a colon ("Image: Nick Moreau", "Photo: Reuters").
+CREDIT_LABELS = frozenset("image images photo photos picture pictures credit credits source video audio caption"
+                          .split())
 WEEKDAYS_MONTHS = frozenset("""
 monday tuesday wednesday thursday friday saturday sunday january february march april may june
 july august september october november december today yesterday tomorrow
@@ -122,9 +125,11 @@ def clean_name(span: Span) -> Span | None:
     """
     start, end = span.start, span.end
     doc = span.doc
+    if _credit_label(doc[start]):
+        return None
     for i in range(start + 1, end):
         token = doc[i]
-        if (token.is_space or "\n" in doc[i - 1].whitespace_ or token.tag_ == "POS"
+        if _credit_label(token) or (token.is_space or "\n" in doc[i - 1].whitespace_ or token.tag_ == "POS"
                 or token.text in {"-", "–", "—"} and doc[i - 1].whitespace_):
             end = i
             break
@@ -139,11 +144,22 @@ def clean_name(span: Span) -> Span | None:
     return doc[start:end] if end > start else None
 
 
+def _credit_label(token: Token) -> bool:
+    """'Image' in 'Ahmed Mohamed Image: Twitter': a caption's credit label, never part of a name."""
+    following = token.nbor(1) if token.i + 1 < len(token.doc) else None
+    return token.lower_ in CREDIT_LABELS and following is not None and following.text == ":"
+
+
 def is_junk_name(text: str) -> bool:
     """Dates, numbers, lower-case words and single letters never name an actor."""
     folded = text.lower()
     return (len(text) < 2 or not any(c.isupper() for c in text) or any(c.isdigit() for c in text)
             or folded in WEEKDAYS_MONTHS)
+
+
+def is_acronym(text: str) -> bool:
+    """'DAB', 'FTU', 'M5S': upper-case letters (and digits), two to six, no dots."""
+    return bool(re.fullmatch(r"[A-Z][A-Z0-9&]{1,5}", text))
 
 
 def is_title_token(token: Token) -> bool:
@@ -357,11 +373,22 @@ class ActorFinder:
                     return person
             return None
 
-        for raw, label in self.candidate_spans(doc):
+        candidates = self.candidate_spans(doc)
+        # Surnames of people named in full here: a lone "Paris" after "Valeska Paris" is her.
+        surnames_here = {span[-1].text for span, label in candidates
+                         if label == "PERSON" and len(span) > 1 and span[-1].text[:1].isupper()}
+        for raw, label in candidates:
             span = clean_name(raw)
             if span is None:
                 continue
             text = span.text
+            if label == "PERSON" and is_acronym(span[-1].text) and person_for(text) is None and (
+                    text not in surnames_here):
+                label = "ORG"  # "DAB", "Pro-Beijing DAB": an acronym tagged as a person
+            if len(span) == 1 and text in surnames_here and label != "PERSON" and (
+                    label != "TABLE" and fold(text) not in self.extra_aliases):
+                unresolved_single.append((span, "name"))
+                continue
             if label == "TABLE" or fold(text) in self.extra_aliases:
                 name, kind = self.extra_aliases[fold(text)]
                 key = f"{kind}:{fold(name)}"
@@ -631,7 +658,7 @@ def person_names(doc: Doc) -> list[str]:
         if ent.label_ != "PERSON":
             continue
         span = clean_name(ent)
-        if span is None or not 2 <= len(span) <= 5 or is_junk_name(span.text):
+        if span is None or not 2 <= len(span) <= 5 or is_junk_name(span.text) or is_acronym(span[-1].text):
             continue
         if any(is_title_token(t) or not (t.text[:1].isupper() or t.lower_ in NAME_PARTICLES
                                          or t.text == "-") for t in span):
