@@ -178,3 +178,10 @@ def test_actors_caption_credit_label_is_not_part_of_a_name(nlp):
     found, by_text = actors_of(nlp, "US President Barack Obama tweeted to student Ahmed Mohamed Image: Twitter.")
     assert "person:ahmed mohamed" in {key for key, _ in by_text["Ahmed Mohamed"]}
     assert not any("Image" in a.name for a in found.actors.values())
+
+
+def test_actors_title_joined_to_a_name_stays(nlp):
+    found, by_text = actors_of(nlp, "Foreign Minister Hossein Amir-Abdollahian met Wang Yi on Friday. "
+                                     "Amir-Abdollahian told reporters that talks went well.")
+    assert by_text["Amir-Abdollahian"] == {("person:hossein amir-abdollahian", "alias")}
+    assert found.actors["person:hossein amir-abdollahian"].name == "Hossein Amir-Abdollahian"

@@ -408,8 +408,10 @@ class ActorFinder:
                                       and text not in self.known_surnames):
                 continue
             if label == "PERSON":
-                while len(span) > 1 and (span[0].lower_.rstrip(".") in HONORIFICS or is_title_token(span[0])
-                                         or span[0].lower_ == "first"):
+                # Not "Amir" in "Amir-Abdollahian": a title joined to the name is part of it.
+                while len(span) > 1 and span[0].whitespace_ and (
+                        span[0].lower_.rstrip(".") in HONORIFICS or is_title_token(span[0])
+                        or span[0].lower_ == "first"):
                     span = span[1:]  # "First Lady Jill Biden", "Dr. Tedros"
                 text = span.text
                 if len(span) > 6:
@@ -424,7 +426,7 @@ class ActorFinder:
                     key = f"person:{fold(text)}"
                     person = actors.setdefault(key, LocalActor(key, text, "person"))
                     persons.append(person)
-                elif len(span) > len(person.name.split()):
+                elif len(text.split()) > len(person.name.split()):
                     person.name = text
                 for role, country in self.person_roles(span):
                     person.add_role(role, country)
