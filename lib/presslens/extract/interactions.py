@@ -13,7 +13,8 @@ parse (`find_triggers` lists the triggers alone, with or without actors):
   clause subject the source;
 - conjoined actors are expanded, and symmetric events between conjoined subjects give pairs;
 - "the two nations", "both countries" point back to the two countries named together most
-  recently; "it", "its", "they", "their" to the subject of the clause that embeds them;
+  recently; "it", "its", "they", "their" to the subject of the clause that embeds them
+  (`presslens.extract.references`, shared with quotes);
 - negation ("not", "never", "refused to") is kept; intended or future acts are retyped as the
   lexicon says (PLOVER: promised cooperation is AGREE, "will not cooperate" is REJECT, "will
   attack unless" is THREATEN); "X said Y must ..." is a REQUEST from X to Y.
@@ -33,6 +34,7 @@ import yaml
 from spacy.tokens import Doc, Token
 
 from presslens.extract.actors import Mention
+from presslens.extract.references import ActorIndex
 from presslens.nlp import sentence_index
 
 DEFAULT_TRIGGERS = Path(__file__).resolve().parents[1] / "codebooks" / "triggers.yml"
@@ -56,15 +58,6 @@ PHRASE_SKIP_DEPS = frozenset({"aux", "auxpass", "mark", "nsubj", "nsubjpass", "p
                               "advmod", "neg", "det"})
 # Named entities whose words are not triggers ("Asia-Pacific Economic Cooperation").
 NAME_ENTITIES = frozenset({"ORG", "PERSON", "GPE", "NORP", "FAC", "LOC"})
-RELATIVE_PRONOUNS = frozenset({"that", "which", "who", "whom", "whose"})
-SINGULAR_PRONOUNS = frozenset({"it", "its", "itself"})
-PLURAL_PRONOUNS = frozenset({"they", "them", "their", "theirs", "themselves"})
-# Words that make "the nations" mean some other set than the two just named.
-NOT_BACK_REFERENCE = frozenset("""
-other others some many several all most few three four five six seven eight nine ten more
-such various certain individual member neighbouring neighboring foreign western eastern
-""".split())
-MODIFIER_DEPS = frozenset({"amod", "compound", "nmod", "poss"})
 SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
 # Added to the depth of triggers inside "if" and "unless" clauses when ranking.
 HYPOTHETICAL_RANK = 20
@@ -558,166 +551,6 @@ def find_triggers(doc: Doc, *, lexicon: TriggerLexicon) -> list[TriggerMatch]:
             for h in hits]
 
 
-# -- actors -------------------------------------------------------------------------------------
-class _Actors:
-    """Actor keys for tokens: mentions, plus back-references resolved here."""
-
-    def __init__(self, doc: Doc, mentions: Sequence[Mention], lexicon: TriggerLexicon):
-        self.doc = doc
-        self.sent_of = sentence_index(doc)
-        self.by_token: dict[int, str] = {}
-        ranked = sorted(mentions, key=lambda m: (m.key.startswith("person:"),
-                                                 m.token_end - m.token_start))
-        for m in ranked:        # later (person, wider) mentions overwrite
-            for i in range(m.token_start, m.token_end):
-                self.by_token[i] = m.key
-        self.mentions = sorted(mentions, key=lambda m: m.token_start)
-        self.sents = list(doc.sents)
-        self.references: dict[int, list[str]] = {}
-        self._resolve_plurals(lexicon)
-        self._resolve_pronouns()
-
-    # back-references
-    def _resolve_plurals(self, lexicon: TriggerLexicon) -> None:
-        for token in self.doc:
-            kind = lexicon.plural_references.get(token.lemma_.lower())
-            if kind is None or token.tag_ not in {"NNS", "NNPS"} or token.i in self.by_token:
-                continue
-            children = list(token.children)
-            pointers = {c.lower_ for c in children if c.dep_ in {"det", "predet", "nummod"}}
-            if not pointers & {"the", "both", "two", "2"}:
-                continue
-            if any(c.lower_ in NOT_BACK_REFERENCE for c in children) or any(
-                    c.dep_ == "prep" and c.lower_ in {"of", "in"} for c in children):
-                continue
-            if keys := self._recent_pair(token.i, kind, self._local_subjects(token)):
-                self.references[token.i] = keys
-
-    @staticmethod
-    def _local_subjects(token: Token) -> set[int]:
-        """Tokens of the subject of the clause holding `token`: "Iraq and Oman hosted talks
-        between the two sides" does not mean Iraq and Oman."""
-        current = token
-        for _ in range(8):
-            if current.pos_ in {"VERB", "AUX"} or current.head.i == current.i:
-                break
-            current = current.head
-        return {t.i for child in current.children if child.dep_ in {"nsubj", "nsubjpass"}
-                and token not in child.subtree for t in child.subtree}
-
-    def _recent_pair(self, before: int, kind: str, exclude: set[int]) -> list[str]:
-        """The last two distinct actors of `kind` named in the latest sentence naming two."""
-        sid = self.sent_of[before]
-        for number in range(sid, max(sid - 6, -1), -1):
-            keys: list[str] = []
-            for m in self.mentions:
-                if m.sentence_id != number or m.token_end > before or m.token_start in exclude:
-                    continue
-                if kind != "any" and not m.key.startswith(f"{kind}:"):
-                    continue
-                if kind == "any" and m.key.startswith("group:"):
-                    continue
-                if m.key in keys:
-                    keys.remove(m.key)
-                keys.append(m.key)
-            if len(keys) >= 2:
-                return keys[-2:]
-        return []
-
-    def _resolve_pronouns(self) -> None:
-        for token in self.doc:
-            lower = token.lower_
-            if token.pos_ != "PRON" or token.i in self.by_token or not (
-                    lower in SINGULAR_PRONOUNS or lower in PLURAL_PRONOUNS):
-                continue
-            if token.dep_ not in {"nsubj", "nsubjpass", "poss"}:
-                continue    # an object pronoun never means its own clause's subject
-            subject = self._embedding_subject(token)
-            if subject is None and token.dep_ != "poss":
-                subject = self._previous_subject(token)
-            if subject is None:
-                continue
-            keys = self.keys(subject, pronouns=False)
-            if lower in SINGULAR_PRONOUNS:
-                # "it" is one country, organisation or group, never a person
-                keys = keys if len(keys) == 1 and not keys[0].startswith("person:") else []
-            elif len(keys) == 1 and not keys[0].startswith("group:") and subject.tag_ not in {
-                    "NNS", "NNPS"}:
-                keys = []       # "they" needs a plural antecedent
-            if keys:
-                self.references[token.i] = keys
-
-    def _embedding_subject(self, pronoun: Token) -> Token | None:
-        """The nearest earlier subject of a clause that embeds the pronoun and names an actor:
-        "Syria says it is willing", "Iran and China underscored their commitment"."""
-        current = pronoun.head
-        for _ in range(8):
-            for child in current.children:
-                if child.dep_ in SUBJECT_DEPS and child.i < pronoun.i and \
-                        pronoun not in child.subtree and self.keys(child, pronouns=False):
-                    return child
-            if current.head.i == current.i:
-                break
-            current = current.head
-        return None
-
-    def _previous_subject(self, pronoun: Token) -> Token | None:
-        """The subject of the previous sentence's main verb."""
-        sid = self.sent_of[pronoun.i]
-        if sid == 0:
-            return None
-        return next((t for t in self.sents[sid - 1]
-                     if t.dep_ in {"nsubj", "nsubjpass"} and t.head.dep_ == "ROOT"), None)
-
-    # lookup
-    def keys(self, token: Token, *, pronouns: bool = True) -> list[str]:
-        """Actors a noun phrase headed by `token` names, its conjuncts included."""
-        found: list[str] = []
-        for head in self._conjuncts(token):
-            for key in self._head_keys(head, pronouns=pronouns):
-                if key not in found:
-                    found.append(key)
-        return found
-
-    @staticmethod
-    def _conjuncts(token: Token) -> list[Token]:
-        out, todo = [], [token]
-        while todo:
-            current = todo.pop(0)
-            out.append(current)
-            todo += [c for c in current.children if c.dep_ == "conj"]
-        return out
-
-    def _head_keys(self, token: Token, *, pronouns: bool) -> list[str]:
-        """A mention on the head, else a back-reference, else an apposition ("his counterpart
-        Wang Yi"), else modifiers ("Iranian officials", "Iran's army"), else "of" ("the
-        government of Iraq")."""
-        if token.i in self.by_token:
-            return [self.by_token[token.i]]
-        if pronouns and token.i in self.references:
-            return list(self.references[token.i])
-        if token.lower_ in RELATIVE_PRONOUNS and token.head.dep_ == "relcl":
-            return self._head_keys(token.head.head, pronouns=pronouns)
-        if token.pos_ not in {"NOUN", "PROPN", "PRON", "NUM"}:
-            return []
-        # "his Chinese counterpart Wang Yi": the apposition names the actor.
-        found = [k for c in token.children if c.dep_ == "appos"
-                 for k in self.keys(c, pronouns=pronouns)]
-        if found:
-            return found
-        for child in token.children:
-            if child.dep_ in MODIFIER_DEPS and child.i < token.i:
-                keys = self.keys(child, pronouns=pronouns)
-                # "his counterpart" is not him; "Iran's army" is Iran's.
-                found += [k for k in keys if not (child.dep_ == "poss" and k.startswith("person:"))]
-        if not found:
-            for child in token.children:
-                if child.dep_ == "prep" and child.lower_ == "of":
-                    for pobj in _pobjs(child):
-                        found += self.keys(pobj, pronouns=pronouns)
-        return found
-
-
 # -- roles --------------------------------------------------------------------------------------
 def _pobjs(prep: Token) -> list[Token]:
     return [c for c in prep.children if c.dep_ == "pobj"]
@@ -779,7 +612,7 @@ class _Roles:
         items.extend(k for k in keys if k not in items)
 
 
-def _prep_targets(head: Token, roles: _Roles, actors: _Actors, preps: set[str],
+def _prep_targets(head: Token, roles: _Roles, actors: ActorIndex, preps: set[str],
                   skip: set[int], *, after: int = -1, of_target: bool = False) -> None:
     for child in head.children:
         if child.i in skip or child.i <= after:
@@ -795,7 +628,7 @@ def _prep_targets(head: Token, roles: _Roles, actors: _Actors, preps: set[str],
                 roles.add("targets", actors.keys(pobj))
 
 
-def _noun_sources(noun: Token, roles: _Roles, actors: _Actors, object_of: bool) -> bool:
+def _noun_sources(noun: Token, roles: _Roles, actors: ActorIndex, object_of: bool) -> bool:
     """Sources inside the noun phrase; True when 'of' then names the recipient."""
     for child in noun.children:
         if child.dep_ == "poss" or (child.dep_ in {"amod", "compound", "nmod"} and child.i < noun.i):
@@ -812,7 +645,7 @@ def _noun_sources(noun: Token, roles: _Roles, actors: _Actors, object_of: bool) 
     return False
 
 
-def _verb_roles(hit: _Hit, actors: _Actors, lexicon: TriggerLexicon) -> _Roles:
+def _verb_roles(hit: _Hit, actors: ActorIndex, lexicon: TriggerLexicon) -> _Roles:
     roles = _Roles()
     verb = hit.token
     # "X and Y met ..., their first meeting": a noun or object after a comma is a parse of an
@@ -859,7 +692,7 @@ def _after_comma(verb: Token, token: Token) -> bool:
     return any(t.text == "," for t in verb.doc[verb.i + 1: token.left_edge.i])
 
 
-def _borrow_targets(verb: Token, roles: _Roles, actors: _Actors, lexicon: TriggerLexicon) -> None:
+def _borrow_targets(verb: Token, roles: _Roles, actors: ActorIndex, lexicon: TriggerLexicon) -> None:
     """'agreed to meet Putin', 'demanded that Israel withdraw': the recipient is inside."""
     for child in verb.children:
         if child.dep_ == "xcomp":
@@ -876,7 +709,7 @@ def _borrow_targets(verb: Token, roles: _Roles, actors: _Actors, lexicon: Trigge
                     roles.add("targets", actors.keys(grand))
 
 
-def _noun_roles(hit: _Hit, actors: _Actors, lexicon: TriggerLexicon) -> _Roles:
+def _noun_roles(hit: _Hit, actors: ActorIndex, lexicon: TriggerLexicon) -> _Roles:
     roles = _Roles()
     noun = hit.token
     object_of = hit.event_type in lexicon.object_of
@@ -904,7 +737,7 @@ def _noun_roles(hit: _Hit, actors: _Actors, lexicon: TriggerLexicon) -> _Roles:
     return roles
 
 
-def _obligation_roles(clause: Token, actors: _Actors) -> _Roles:
+def _obligation_roles(clause: Token, actors: ActorIndex) -> _Roles:
     """'Russia said Sudan must return ...': the speaker asks, the obliged subject is asked."""
     roles = _Roles()
     if clause.dep_ == "ccomp":
@@ -929,7 +762,7 @@ def _pairs(roles: _Roles, event_type: str, lexicon: TriggerLexicon) -> list[tupl
 
 
 def find_interactions(doc: Doc, mentions: Sequence[Mention], *,
-                      lexicon: TriggerLexicon) -> list[Interaction]:
+                      lexicon: TriggerLexicon, index: ActorIndex | None = None) -> list[Interaction]:
     """Who did what to whom in doc, by sentence, main clauses first within a sentence.
 
     Args:
@@ -937,8 +770,10 @@ def find_interactions(doc: Doc, mentions: Sequence[Mention], *,
         mentions: its actor mentions (`ActorFinder()(doc).mentions`); sources and recipients
             must be among them.
         lexicon: from `load_triggers()`.
+        index: the Doc's `ActorIndex` when the caller has one (built from mentions otherwise).
     """
-    actors = _Actors(doc, mentions, lexicon)
+    actors = index if index is not None else ActorIndex(
+        doc, mentions, plural_references=lexicon.plural_references)
     inside_actor = set(actors.by_token)
     sents = list(doc.sents)
     hits = sorted(_hits(doc, lexicon, inside_actor),

@@ -1,0 +1,203 @@
+"""Back-references to actors: which actors a noun phrase, pronoun or "the two countries" names.
+
+`ActorIndex(doc, mentions, plural_references=...)` maps tokens to actor keys. Mentions come from
+`presslens.extract.actors`; on top of them it resolves
+
+- "the two nations", "both countries" (nouns listed in `plural_references`, from the trigger
+  lexicon's options) to the two actors of that kind named together most recently, not those
+  of the clause's own subject;
+- "it", "its" to one country, organisation or group, and "they", "their" to a plural
+  antecedent: the subject of an embedding clause that names actors, else the subject of the
+  previous sentence;
+- a noun phrase to its actors through apposition ("his counterpart Wang Yi"), modifiers
+  ("Iranian officials", "Iran's army") and "of" ("the government of Iraq"), conjuncts included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from spacy.tokens import Doc, Token
+
+from presslens.extract.actors import Mention
+from presslens.nlp import sentence_index
+
+RELATIVE_PRONOUNS = frozenset({"that", "which", "who", "whom", "whose"})
+SINGULAR_PRONOUNS = frozenset({"it", "its", "itself"})
+PLURAL_PRONOUNS = frozenset({"they", "them", "their", "theirs", "themselves"})
+MODIFIER_DEPS = frozenset({"amod", "compound", "nmod", "poss"})
+# Words that make "the nations" mean some other set than the two just named.
+NOT_BACK_REFERENCE = frozenset("""
+other others some many several all most few three four five six seven eight nine ten more
+such various certain individual member neighbouring neighboring foreign western eastern
+""".split())
+SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
+
+
+class ActorIndex:
+    """Actor keys for the tokens of one Doc: its mentions, plus plural and pronoun back-references.
+
+    Shared by quotes and interactions so that "they", "the two countries" and "both nations"
+    mean the same actors for both.
+    """
+
+    def __init__(self, doc: Doc, mentions: Sequence[Mention], *,
+                 plural_references: dict[str, str] | None = None):
+        self.doc = doc
+        self.sent_of = sentence_index(doc)
+        self.by_token: dict[int, str] = {}
+        ranked = sorted(mentions, key=lambda m: (m.key.startswith("person:"),
+                                                 m.token_end - m.token_start))
+        for m in ranked:        # later (person, wider) mentions overwrite
+            for i in range(m.token_start, m.token_end):
+                self.by_token[i] = m.key
+        self.mentions = sorted(mentions, key=lambda m: m.token_start)
+        self.sents = list(doc.sents)
+        self.references: dict[int, list[str]] = {}
+        self._resolve_plurals(plural_references or {})
+        self._resolve_pronouns()
+
+    # back-references
+    def _resolve_plurals(self, plural_references: dict[str, str]) -> None:
+        """"the two nations", "both countries": the two actors of the kind named together last."""
+        for token in self.doc:
+            kind = plural_references.get(token.lemma_.lower())
+            if kind is None or token.tag_ not in {"NNS", "NNPS"} or token.i in self.by_token:
+                continue
+            children = list(token.children)
+            pointers = {c.lower_ for c in children if c.dep_ in {"det", "predet", "nummod"}}
+            if not pointers & {"the", "both", "two", "2"}:
+                continue
+            if any(c.lower_ in NOT_BACK_REFERENCE for c in children) or any(
+                    c.dep_ == "prep" and c.lower_ in {"of", "in"} for c in children):
+                continue
+            if keys := self._recent_pair(token.i, kind, self._local_subjects(token)):
+                self.references[token.i] = keys
+
+    @staticmethod
+    def _local_subjects(token: Token) -> set[int]:
+        """Tokens of the subject of the clause holding `token`: "Iraq and Oman hosted talks
+        between the two sides" does not mean Iraq and Oman."""
+        current = token
+        for _ in range(8):
+            if current.pos_ in {"VERB", "AUX"} or current.head.i == current.i:
+                break
+            current = current.head
+        return {t.i for child in current.children if child.dep_ in {"nsubj", "nsubjpass"}
+                and token not in child.subtree for t in child.subtree}
+
+    def _recent_pair(self, before: int, kind: str, exclude: set[int]) -> list[str]:
+        """The last two distinct actors of `kind` named in the latest sentence naming two."""
+        sid = self.sent_of[before]
+        for number in range(sid, max(sid - 6, -1), -1):
+            keys: list[str] = []
+            for m in self.mentions:
+                if m.sentence_id != number or m.token_end > before or m.token_start in exclude:
+                    continue
+                if kind != "any" and not m.key.startswith(f"{kind}:"):
+                    continue
+                if kind == "any" and m.key.startswith("group:"):
+                    continue
+                if m.key in keys:
+                    keys.remove(m.key)
+                keys.append(m.key)
+            if len(keys) >= 2:
+                return keys[-2:]
+        return []
+
+    def _resolve_pronouns(self) -> None:
+        for token in self.doc:
+            lower = token.lower_
+            if token.pos_ != "PRON" or token.i in self.by_token or not (
+                    lower in SINGULAR_PRONOUNS or lower in PLURAL_PRONOUNS):
+                continue
+            if token.dep_ not in {"nsubj", "nsubjpass", "poss"}:
+                continue    # an object pronoun never means its own clause's subject
+            subject = self._embedding_subject(token)
+            if subject is None and token.dep_ != "poss":
+                subject = self._previous_subject(token)
+            if subject is None:
+                continue
+            keys = self.keys(subject, pronouns=False)
+            if lower in SINGULAR_PRONOUNS:
+                # "it" is one country, organisation or group, never a person
+                keys = keys if len(keys) == 1 and not keys[0].startswith("person:") else []
+            elif len(keys) == 1 and not keys[0].startswith("group:") and subject.tag_ not in {
+                    "NNS", "NNPS"}:
+                keys = []       # "they" needs a plural antecedent
+            if keys:
+                self.references[token.i] = keys
+
+    def _embedding_subject(self, pronoun: Token) -> Token | None:
+        """The nearest earlier subject of a clause that embeds the pronoun and names an actor:
+        "Syria says it is willing", "Iran and China underscored their commitment"."""
+        current = pronoun.head
+        for _ in range(8):
+            for child in current.children:
+                if child.dep_ in SUBJECT_DEPS and child.i < pronoun.i and \
+                        pronoun not in child.subtree and self.keys(child, pronouns=False):
+                    return child
+            if current.head.i == current.i:
+                break
+            current = current.head
+        return None
+
+    def _previous_subject(self, pronoun: Token) -> Token | None:
+        """The subject of the previous sentence's main verb."""
+        sid = self.sent_of[pronoun.i]
+        if sid == 0:
+            return None
+        return next((t for t in self.sents[sid - 1]
+                     if t.dep_ in {"nsubj", "nsubjpass"} and t.head.dep_ == "ROOT"), None)
+
+    # lookup
+    def keys(self, token: Token, *, pronouns: bool = True) -> list[str]:
+        """Actors a noun phrase headed by `token` names, its conjuncts included."""
+        found: list[str] = []
+        for head in self._conjuncts(token):
+            for key in self._head_keys(head, pronouns=pronouns):
+                if key not in found:
+                    found.append(key)
+        return found
+
+    @staticmethod
+    def _conjuncts(token: Token) -> list[Token]:
+        out, todo = [], [token]
+        while todo:
+            current = todo.pop(0)
+            out.append(current)
+            todo += [c for c in current.children if c.dep_ == "conj"]
+        return out
+
+    def _head_keys(self, token: Token, *, pronouns: bool) -> list[str]:
+        """A mention on the head, else a back-reference, else an apposition ("his counterpart
+        Wang Yi"), else modifiers ("Iranian officials", "Iran's army"), else "of" ("the
+        government of Iraq")."""
+        if token.i in self.by_token:
+            return [self.by_token[token.i]]
+        if pronouns and token.i in self.references:
+            return list(self.references[token.i])
+        if token.lower_ in RELATIVE_PRONOUNS and token.head.dep_ == "relcl":
+            return self._head_keys(token.head.head, pronouns=pronouns)
+        if token.pos_ not in {"NOUN", "PROPN", "PRON", "NUM"}:
+            return []
+        # "his Chinese counterpart Wang Yi": the apposition names the actor.
+        found = [k for c in token.children if c.dep_ == "appos"
+                 for k in self.keys(c, pronouns=pronouns)]
+        if found:
+            return found
+        for child in token.children:
+            if child.dep_ in MODIFIER_DEPS and child.i < token.i:
+                keys = self.keys(child, pronouns=pronouns)
+                # "his counterpart" is not him; "Iran's army" is Iran's.
+                found += [k for k in keys if not (child.dep_ == "poss" and k.startswith("person:"))]
+        if not found:
+            for child in token.children:
+                if child.dep_ == "prep" and child.lower_ == "of":
+                    for pobj in _pobjs(child):
+                        found += self.keys(pobj, pronouns=pronouns)
+        return found
+
+
+def _pobjs(prep: Token) -> list[Token]:
+    return [c for c in prep.children if c.dep_ == "pobj"]
