@@ -280,3 +280,22 @@ def test_quotes_named_third_party_inside_a_direct_quote(nlp):
     # The speaker's own "I think" stays part of the speaker's quote.
     _, quotes = quotes_of(nlp, '"I think the economy is fine," Lagarde said.')
     assert [(q.speaker_text, q.direct) for q in quotes] == [("Lagarde", True)]
+
+
+@pytest.mark.parametrize("text, content", [
+    ("Iran and Saudi Arabia restored ties on Friday. In the statement, the two countries affirmed their "
+     "respect for the sovereignty of states.", "their respect for the sovereignty of states"),
+    ("Iran and Saudi Arabia restored ties on Friday. They said that the embassies would reopen.",
+     "the embassies would reopen"),
+])
+def test_quotes_back_reference_speaks_for_each_actor(nlp, text, content):
+    from presslens.extract.interactions import load_triggers
+    from presslens.extract.references import ActorIndex
+
+    doc = nlp(text)
+    mentions = ActorFinder()(doc).mentions
+    index = ActorIndex(doc, mentions, plural_references=load_triggers().plural_references)
+    quotes = find_quotes(doc, mentions, index=index)
+    assert {(q.speaker_key, q.content) for q in quotes} == {("country:IRN", content), ("country:SAU", content)}
+    # Without the index the back-reference has no actor.
+    assert {q.speaker_key for q in find_quotes(doc, mentions)} == {None}

@@ -16,6 +16,7 @@ from presslens.config import Settings
 from presslens.extract.actors import ActorFinder, DocActors, Mention, person_names
 from presslens.extract.interactions import find_interactions, load_triggers
 from presslens.extract.quotes import find_quotes
+from presslens.extract.references import ActorIndex
 from presslens.extract.resolve import load_overrides, override_aliases, resolve
 from presslens.extract.themes import article_themes, build_theme_matcher, load_codebook, theme_hits
 from presslens.extract.tone import actor_tone, sentence_tone
@@ -57,8 +58,9 @@ def extract_doc(doc, *, finder: ActorFinder, theme_matcher, triggers) -> DocReco
     sentences = [(i, s.start_char, s.end_char, s.text.strip())
                  for i, s in enumerate(doc.sents) if s.text.strip()]
     themes = [tuple(hit) for hit in theme_hits(doc, theme_matcher)]
-    quotes = find_quotes(doc, found.mentions)
-    interactions = find_interactions(doc, found.mentions, lexicon=triggers)
+    index = ActorIndex(doc, found.mentions, plural_references=triggers.plural_references)
+    quotes = find_quotes(doc, found.mentions, index=index)
+    interactions = find_interactions(doc, found.mentions, lexicon=triggers, index=index)
     return DocRecords(found, sentences, themes, quotes, interactions)
 
 

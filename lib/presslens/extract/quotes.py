@@ -11,7 +11,8 @@
   finding and stance with a clause ("believes that ...", "the study found ...", "are
   concerned the law will change"); a named third party reported inside a direct quote;
 - the speaker is the subject of the cue, shared along coordinated verbs and participles
-  ("..., highlighting that ...") and read back from relative pronouns ("X, who said ...").
+  ("..., highlighting that ...") and read back from relative pronouns ("X, who said ...");
+  "they" or "the two countries" speak for each actor they point back to (with an `ActorIndex`).
 
 Limits: single quotation marks are not read (they double as apostrophes); a speaker is only
 the written subject, so "it was stated that" has none; attachment errors of the parser
@@ -26,6 +27,7 @@ from typing import NamedTuple
 from spacy.tokens import Doc, Token
 
 from presslens.extract.actors import Mention
+from presslens.extract.references import ActorIndex
 from presslens.nlp import sentence_index
 
 SPEECH_VERBS = frozenset("""
@@ -135,7 +137,7 @@ class _Marked(NamedTuple):
 
 
 def find_quotes(doc: Doc, mentions: Sequence[Mention], *,
-                speech_verbs: frozenset[str] = CUE_VERBS) -> list[Quote]:
+                speech_verbs: frozenset[str] = CUE_VERBS, index: ActorIndex | None = None) -> list[Quote]:
     """Direct quotations and reported statements in doc, one per speaker and content.
 
     Args:
@@ -143,6 +145,8 @@ def find_quotes(doc: Doc, mentions: Sequence[Mention], *,
         mentions: actor mentions of doc (`ActorFinder()(doc).mentions`); speakers map to them.
         speech_verbs: lemmas (or "verb particle" phrases) that introduce speech; those in
             `STANCE_VERBS` count only with a clausal complement.
+        index: the Doc's `ActorIndex`; a speaker that is a back-reference ("they", "the two
+            countries") then speaks for the actors it points to, one quote each.
 
     Returns quotes in text order. A statement by coordinated speakers ("Tehran and Beijing
     consider ...") gives one quote per speaker. A reported clause inside a direct quote is
@@ -154,6 +158,7 @@ def find_quotes(doc: Doc, mentions: Sequence[Mention], *,
     for mention in mentions:
         for i in range(mention.token_start, mention.token_end):
             by_token.setdefault(i, []).append(mention)
+    references = index.references if index is not None else {}
     marked = _quote_marks(doc, text)
     inside = {i for m in marked for i in m.tokens}
     every_cue = list(_cues(doc, speech_verbs))
@@ -184,10 +189,10 @@ def find_quotes(doc: Doc, mentions: Sequence[Mention], *,
                  and all(i in inside for i in c.content) and _named(c.speakers)]
     records: list[Quote] = []
     for cue, parts in _direct_groups(doc, text, marked, attached):
-        records.extend(_emit(text, cue, parts, True, sent_of, by_token))
+        records.extend(_emit(text, cue, parts, True, sent_of, by_token, references))
     for cue in reported:
         records.extend(_emit(text, cue, _content_parts(doc, text, cue.content), False, sent_of,
-                             by_token))
+                             by_token, references))
     seen: set[tuple] = set()
     unique: list[Quote] = []
     for quote in sorted(records, key=lambda q: (q.start, q.end, q.sentence_id)):
@@ -844,8 +849,10 @@ def _content_parts(doc: Doc, text: str, tokens: list[int]) -> list[tuple[int, in
 
 
 def _emit(text: str, cue: _Cue, parts: list[tuple[int, int]], direct: bool,
-          sent_of: list[int], by_token: dict[int, list[Mention]]) -> list[Quote]:
-    """One Quote per speaker of cue (or one without a speaker)."""
+          sent_of: list[int], by_token: dict[int, list[Mention]],
+          references: dict[int, list[str]]) -> list[Quote]:
+    """One Quote per speaker of cue (or one without a speaker); a back-reference speaks for each
+    actor it points to."""
     if not parts:
         return []
     content = " ".join(text[s:e].strip() for s, e in parts)
@@ -856,6 +863,10 @@ def _emit(text: str, cue: _Cue, parts: list[tuple[int, int]], direct: bool,
     quotes = []
     for head in cue.speakers:
         mention = _speaker_mention(head, by_token)
+        if mention is None and references.get(head.i):
+            quotes += [Quote(sentence, key, _phrase(head), cue.cue, content, direct, start, end)
+                       for key in references[head.i]]
+            continue
         # An institution's spokespeople ("Iranian officials") keep their own words as speaker_text.
         via_modifier = mention is not None and any(
             c.dep_ in {"poss", "compound", "amod", "nmod"} and c.left_edge.i <= mention.token_start <= c.i
