@@ -185,3 +185,26 @@ def test_actors_title_joined_to_a_name_stays(nlp):
                                      "Amir-Abdollahian told reporters that talks went well.")
     assert by_text["Amir-Abdollahian"] == {("person:hossein amir-abdollahian", "alias")}
     assert found.actors["person:hossein amir-abdollahian"].name == "Hossein Amir-Abdollahian"
+
+
+def test_actors_organisation_found_again_where_the_recogniser_missed_it(nlp):
+    from spacy.tokens import Span
+
+    doc = nlp("The Civic Party won two seats. Voters backed the Civic Party in Kowloon.")
+    first = next(t.i for t in doc if t.text == "Civic")
+    doc.ents = [Span(doc, first, first + 2, label="ORG")]          # the second one untagged
+    found = ActorFinder()(doc)
+    assert [m.text for m in found.mentions if m.key == "organization:civic party"] == ["Civic Party", "Civic Party"]
+
+
+def test_actors_hyphenated_given_name_and_abbreviated_titles(nlp):
+    found, _ = actors_of(nlp, "President Biden welcomed President Moon Jae-in of the Republic of Korea. "
+                              "PM Lee Hsien Loong also spoke.")
+    names = {a.name for a in found.actors.values() if a.kind == "person"}
+    assert "Moon Jae-in" in names
+    assert not any(name.startswith("PM ") for name in names)
+
+
+def test_actors_country_name_is_never_a_surname(nlp):
+    _, by_text = actors_of(nlp, "Will Germany stand by Ukraine? Germany sent aid on Monday.")
+    assert ("country:DEU", "name") in by_text["Germany"]

@@ -32,6 +32,7 @@ president-elect speaker justice judge diplomat negotiator coordinator administra
 commissioner representative pope monarch marshal colonel lieutenant captain attache consul
 undersecretary under-secretary chief-of-staff mp ceo founder candidate nominee cardinal imam
 rapporteur correspondent superintendent comptroller treasurer attorney-general principal madam
+pm vp fm
 """.split())
 # Plural nouns that, with an adjective, name a collective actor ("Western nations").
 GROUP_NOUNS = frozenset("""
@@ -162,6 +163,15 @@ def is_acronym(text: str) -> bool:
     return bool(re.fullmatch(r"[A-Z][A-Z0-9&]{1,5}", text))
 
 
+def _in_capitals(span: Span) -> bool:
+    """'PRIME MINISTER LEE:': a name in a transcript's capitals, not an acronym."""
+    doc = span.doc
+    before = doc[span.start - 1] if span.start else None
+    after = doc[span.end] if span.end < len(doc) else None
+    return (before is not None and before.is_alpha and len(before) > 2 and before.is_upper) or (
+        after is not None and after.text == ":")
+
+
 def is_title_token(token: Token) -> bool:
     return token.lower_ in TITLE_WORDS or token.lemma_.lower() in TITLE_WORDS
 
@@ -212,6 +222,10 @@ class ActorFinder:
                     doc[end].lower_ in NAME_PARTICLES
                     or doc[end - 1].lower_ in NAME_PARTICLES and doc[end].pos_ == "PROPN"):
                 end += 1
+            # "Moon Jae" + "-in": a hyphenated given name cut by the recogniser goes on.
+            if ent.label_ == "PERSON" and end + 1 < len(doc) and doc[end].text == "-" and not (
+                    doc[end - 1].whitespace_ or doc[end].whitespace_) and doc[end + 1].is_alpha:
+                end += 2
             spans.append((doc[ent.start:end], ent.label_))
         covered = {i for ent in doc.ents for i in range(ent.start, ent.end)}
         # Country forms the recogniser missed ("U.S." untagged, "Iranian" as an adjective).
@@ -383,11 +397,12 @@ class ActorFinder:
                 continue
             text = span.text
             if label == "PERSON" and is_acronym(span[-1].text) and person_for(text) is None and (
-                    text not in surnames_here):
+                    text not in surnames_here) and not _in_capitals(span):
                 label = "ORG"  # "DAB", "Pro-Beijing DAB": an acronym tagged as a person
             if len(span) == 1 and text in surnames_here and label != "PERSON" and (
-                    label != "TABLE" and fold(text) not in self.extra_aliases):
-                unresolved_single.append((span, "name"))
+                    label != "TABLE" and fold(text) not in self.extra_aliases) and (
+                    self.geo.lookup(text) or ("", "capital"))[1] == "capital":
+                unresolved_single.append((span, "name"))  # a city's name, never a country's
                 continue
             if label == "TABLE" or fold(text) in self.extra_aliases:
                 name, kind = self.extra_aliases[fold(text)]
@@ -465,6 +480,7 @@ class ActorFinder:
             add(span, person.key, "alias" if span.text != person.name else how)
 
         self._add_surnames(doc, actors, mentions, add)
+        self._add_organisation_repeats(doc, actors, mentions, add)
         for actor in actors.values():
             if actor.kind == "person" and not actor.country and actor.role_countries:
                 actor.country = Counter(actor.role_countries).most_common(1)[0][0]
@@ -511,6 +527,31 @@ class ActorFinder:
             if token.ent_type_ in {"ORG", "FAC", "EVENT", "LAW", "WORK_OF_ART"}:
                 continue
             add(doc[token.i: token.i + 1], by_token[token.text].key, "alias")
+
+    @staticmethod
+    def _add_organisation_repeats(doc, actors, mentions, add) -> None:
+        """Organisation names found once are found again where the recogniser missed them
+        ("Twitter" tagged in one sentence and not in the next)."""
+        names: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for m in mentions:
+            if m.how == "name" and m.key.startswith("organization:"):
+                words = tuple(t.text for t in doc[m.token_start:m.token_end])
+                if words[-1][:1].isupper() and (len(words) > 1 or doc[m.token_start].pos_ == "PROPN"):
+                    names.setdefault(words[0], []).append((words, m.key))
+        if not names:
+            return
+        taken = {i for m in mentions for i in range(m.token_start, m.token_end)}
+        for token in doc:
+            if token.i in taken or token.text not in names or token.ent_type_ in {"PERSON", "GPE"}:
+                continue
+            for words, key in sorted(names[token.text], key=lambda item: -len(item[0])):
+                end = token.i + len(words)
+                if tuple(t.text for t in doc[token.i:end]) == words and not taken & set(range(token.i, end)):
+                    if end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper():
+                        break  # a longer name starts here ("Google Science Fair")
+                    add(doc[token.i:end], key, "name")
+                    taken.update(range(token.i, end))
+                    break
 
     def _add_groups(self, doc, actors, add) -> None:
         """Collective actors: an adjective and a plural such as 'Western nations'."""
