@@ -344,3 +344,13 @@ def test_views_over_time_fills_gaps(views_store):
     months = sorted(table["period"].unique())
     assert [m.month for m in months] == [7, 8, 9]
     assert table["articles"].sum() == 3
+
+
+def test_report_imports_do_not_load_spacy():
+    """Every report kernel imports views and plots; spaCy would add about a second to each."""
+    import subprocess
+    import sys
+
+    code = "import sys, presslens.views, presslens.plots; print('spacy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from presslens.codebook import CodebookError
 from presslens.extract.resolve import ActorTableError
-from presslens.extract.themes import CodebookError
 from presslens.ingest import IngestError
 from presslens.nlp import ModelNotFound
 from presslens.store import StoreError

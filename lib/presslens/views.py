@@ -29,8 +29,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from presslens.codebook import Theme, load_codebook
 from presslens.config import project_root
-from presslens.extract.themes import Theme, load_codebook
 from presslens.store import Store
 
 KINDS = ("person", "organization", "country", "group")
@@ -1455,7 +1455,7 @@ def _codebook_path(st: Store) -> str:
 
 @lru_cache(maxsize=8)
 def _codebook(path: str) -> dict[str, Theme]:
-    return load_codebook(path or None)
+    return load_codebook(path or None, check_patterns=False)
 
 
 def _theme_label(theme: str) -> str:
