@@ -202,3 +202,14 @@ def test_interactions_seed_sanctions(seed):
 
 def test_interactions_seed_pezeshkian_visit(seed):
     assert ("person:masoud pezeshkian", "CONSULT", CHN) in triples(seed)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Iran summoned China's ambassador on Saturday.", (IRN, "ACCUSE", CHN)),
+    ("The European Union provided 105 million euros to Tunisia.",
+     ("organization:european union", "AID", "country:TUN")),
+    ("Wang Yi said the withdrawal was the root cause and called on Washington to lift its sanctions.",
+     ("person:wang yi", "REQUEST", USA)),
+])
+def test_interactions_recipients_on_objects_and_verbs_hung_in_reported_clauses(nlp, lexicon, text, expected):
+    assert expected in triples(interactions(nlp, lexicon, text))

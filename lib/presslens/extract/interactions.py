@@ -657,17 +657,33 @@ def _verb_roles(hit: _Hit, actors: ActorIndex, lexicon: TriggerLexicon) -> _Role
     for token in undergoers:
         roles.has_object = True
         roles.add("targets", actors.keys(token))
+    if not roles.sources and not any(c.dep_ in SUBJECT_DEPS for c in verb.children) and (
+            verb.dep_ == "conj" and verb.head.dep_ == "ccomp"):
+        # "Wang said the withdrawal was the cause and called on Washington to ...": the parser
+        # hung the second verb inside the reported clause; its subject names no actor, the
+        # speaker does.
+        for token in _subject_tokens(verb.head.head)[0]:
+            roles.add("sources", actors.keys(token))
     preps = (lexicon.noun_target_prepositions if hit.light
              else lexicon.target_prepositions) | hit.prepositions
     skip = {t.i for t in hit.tokens if t.dep_ != "prep"}
     for child in verb.children:
+        if child.dep_ == "dobj" and child.i in skip and not _after_comma(verb, child):
+            # "summoned China's ambassador": the phrase's own object is the recipient's.
+            roles.add("targets", [k for k in actors.keys(child) if k not in roles.sources])
+            continue
         if child.i in skip or (noun is not None and child.i == noun.i):
             continue
         if child.dep_ in {"dobj", "dative", "iobj"}:
             if _after_comma(verb, child):
                 continue
             roles.has_object = True
-            roles.add("targets", actors.keys(child))
+            # "provided euros to Tunisia" parses "to" as the dative: its object receives.
+            for recipient in _pobjs(child) if child.pos_ == "ADP" else [child]:
+                roles.add("targets", actors.keys(recipient))
+            if hit.event_type not in lexicon.object_of:
+                # "provide 105 million euros to Tunisia": "to" hangs on what is given.
+                _prep_targets(child, roles, actors, {"to"}, skip)
     _prep_targets(verb, roles, actors, preps, skip)
     if noun is not None:
         object_of = hit.event_type in lexicon.object_of
