@@ -208,3 +208,28 @@ def test_actors_hyphenated_given_name_and_abbreviated_titles(nlp):
 def test_actors_country_name_is_never_a_surname(nlp):
     _, by_text = actors_of(nlp, "Will Germany stand by Ukraine? Germany sent aid on Monday.")
     assert ("country:DEU", "name") in by_text["Germany"]
+
+
+@pytest.mark.parametrize("text, surface, key", [
+    ("They discussed the Democratic People’s Republic of Korea’s missile programs.",
+     "Democratic People’s Republic of Korea", "country:PRK"),
+    ("National Security Advisor Jake Sullivan met Secretary of Defense Lloyd Austin.", "Lloyd Austin",
+     "person:lloyd austin"),
+    ("U.S. Ambassador to Uzbekistan Daniel Rosenblum attended.", "Daniel Rosenblum", "person:daniel rosenblum"),
+])
+def test_actors_names_the_recogniser_ran_together(nlp, text, surface, key):
+    found, by_text = actors_of(nlp, text)
+    assert key in {k for k, _ in by_text[surface]}
+    assert not [a for a in found.actors.values() if a.kind == "organization"]
+
+
+def test_actors_office_of_state_is_not_a_person(nlp):
+    found, _ = actors_of(nlp, "The Secretary of State for Foreign Affairs met the press.")
+    assert not [a for a in found.actors.values() if a.kind == "person"]
+
+
+def test_actors_title_inside_an_organisation_span_gives_the_person(nlp):
+    found, _ = actors_of(nlp, "Principal Deputy National Security Advisor Finer also met with civil society leaders.")
+    assert [(a.name, a.kind) for a in found.actors.values()] == [("Finer", "person")]
+    found, _ = actors_of(nlp, "Ahmadian, a veteran commander of the Islamic Revolutionary Guard Corps, was appointed.")
+    assert "Guard Corps" not in {a.name for a in found.actors.values()}

@@ -46,7 +46,17 @@ some certain same few more most all each individual particular said
 """.split())
 # Forms of address: not part of a name or a title.
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lady", "lord", "madam",
-                        "mister", "excellency", "honorable", "hon"})
+                        "mister", "excellency", "honorable", "hon", "majesty", "highness", "holiness"})
+# Last words of organisation names, never of a person's ("Foreign Affairs", "Security Council").
+ORGANISATION_HEADS = frozenset("""
+affairs council department ministry office agency commission committee bureau service services
+force forces development security administration authority assembly parliament court bank
+fund union association institute party corps guard guards army navy police group company
+organisation organization movement front network coalition alliance federation league board
+house centre center foundation university school hospital command staff conference forum
+""".split())
+# Plural nouns whose possessive is inside one name ("Democratic People's Republic of Korea").
+NAME_POSSESSORS = frozenset({"people", "peoples", "women", "children", "workers", "veterans"})
 # Lower-case particles inside personal names ("Ursula von der Leyen", "Mohammed bin Salman").
 NAME_PARTICLES = frozenset({"von", "van", "der", "den", "de", "del", "della", "da", "di", "du",
                             "la", "le", "bin", "bint", "ibn", "al"})
@@ -130,7 +140,8 @@ def clean_name(span: Span) -> Span | None:
         return None
     for i in range(start + 1, end):
         token = doc[i]
-        if _credit_label(token) or (token.is_space or "\n" in doc[i - 1].whitespace_ or token.tag_ == "POS"
+        if _credit_label(token) or (token.is_space or "\n" in doc[i - 1].whitespace_
+                                    or token.tag_ == "POS" and doc[i - 1].lower_ not in NAME_POSSESSORS
                 or token.text in {"-", "–", "—"} and doc[i - 1].whitespace_):
             end = i
             break
@@ -161,6 +172,39 @@ def is_junk_name(text: str) -> bool:
 def is_acronym(text: str) -> bool:
     """'DAB', 'FTU', 'M5S': upper-case letters (and digits), two to six, no dots."""
     return bool(re.fullmatch(r"[A-Z][A-Z0-9&]{1,5}", text))
+
+
+def _name_after_office(span: Span) -> Span | None:
+    """An office and its holder's name tagged as one organisation: 'Secretary of [Defense Lloyd
+    Austin]', 'Ambassador to [Uzbekistan Daniel Rosenblum]' (the last two words are the name) or
+    '[National Security Advisor Finer]' (the words after the title are)."""
+    doc = span.doc
+    start, end = span.start, span.end
+    while start < end and doc[start].lower_ in {"the", "a", "an"}:
+        start += 1
+    while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct):
+        end -= 1
+    if end - start < 2 or not all(t.text[:1].isupper() for t in doc[start:end] if t.is_alpha):
+        return None
+    titles = [t.i for t in doc[start:end - 1] if is_title_token(t)]
+    if titles:
+        name = doc[titles[-1] + 1:end]
+    else:
+        i = start - 1
+        while i >= 0 and doc[i].lower_ in {"the", "a", "an"}:
+            i -= 1
+        if i < 1 or doc[i].lower_ not in {"of", "to", "for"} or not is_title_token(doc[i - 1]):
+            return None
+        words = doc[start:end].text.split()
+        if len(words) < 3:
+            return None
+        name = doc.char_span(doc[end - 1].idx + len(doc[end - 1]) - len(" ".join(words[-2:])),
+                             doc[end - 1].idx + len(doc[end - 1]))
+    if name is None or not 1 <= len(name.text.split()) <= 2 or name[-1].lower_ in ORGANISATION_HEADS or any(
+            t.pos_ != "PROPN" or not t.text.replace("-", "").replace(".", "").isalpha()
+            for t in name if not t.is_punct):
+        return None
+    return Span(doc, name.start, name.end, label="PERSON")
 
 
 def _in_capitals(span: Span) -> bool:
@@ -226,6 +270,9 @@ class ActorFinder:
             if ent.label_ == "PERSON" and end + 1 < len(doc) and doc[end].text == "-" and not (
                     doc[end - 1].whitespace_ or doc[end].whitespace_) and doc[end + 1].is_alpha:
                 end += 2
+            if ent.label_ == "ORG" and (name := _name_after_office(doc[ent.start:end])) is not None:
+                spans.append((name, "PERSON"))
+                continue
             spans.append((doc[ent.start:end], ent.label_))
         covered = {i for ent in doc.ents for i in range(ent.start, ent.end)}
         # Country forms the recogniser missed ("U.S." untagged, "Iranian" as an adjective).
@@ -435,7 +482,7 @@ class ActorFinder:
                 if person is None and len(span) == 1 and (span[0].pos_ != "PROPN" or is_title_token(span[0])):
                     continue  # "(Laughs.)", "Madam"
                 if person is None and len(span) == 1:
-                    unresolved_single.append((span, "name"))
+                    unresolved_single.append((Span(doc, span.start, span.end, label="PERSON"), "name"))
                     continue
                 if person is None:
                     key = f"person:{fold(text)}"
