@@ -213,3 +213,16 @@ def test_interactions_seed_pezeshkian_visit(seed):
 ])
 def test_interactions_recipients_on_objects_and_verbs_hung_in_reported_clauses(nlp, lexicon, text, expected):
     assert expected in triples(interactions(nlp, lexicon, text))
+
+
+@pytest.mark.parametrize("text", [
+    "Amnesty International released a report on Iran.",
+    "The ministry provided details to Japan.",
+])
+def test_interactions_publishing_is_not_yielding_or_aid(nlp, lexicon, text):
+    assert interactions(nlp, lexicon, text) == []
+
+
+def test_interactions_release_of_prisoners_stays_retreat(nlp, lexicon):
+    assert (IRN, "RETREAT", "country:GBR") in triples(
+        interactions(nlp, lexicon, "Iran released two British prisoners on Monday."))

@@ -59,6 +59,14 @@ PHRASE_SKIP_DEPS = frozenset({"aux", "auxpass", "mark", "nsubj", "nsubjpass", "p
 # Named entities whose words are not triggers ("Asia-Pacific Economic Cooperation").
 NAME_ENTITIES = frozenset({"ORG", "PERSON", "GPE", "NORP", "FAC", "LOC"})
 SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
+# Event types of giving something up or away, and the objects that make their verbs mean
+# publishing instead ("released a report", "provided an update").
+GIVING_TYPES = frozenset({"RETREAT", "AID"})
+DOCUMENT_OBJECTS = frozenset("""
+report statement communique communiqué video footage photo image data figure result finding
+detail list document book album film study survey poll transcript readout update briefing
+information account version text summary estimate forecast guidance schedule
+""".split())
 # Added to the depth of triggers inside "if" and "unless" clauses when ranking.
 HYPOTHETICAL_RANK = 20
 # Entity types of prepositional objects that never take part ("on Saturday", "for 25 years").
@@ -489,6 +497,9 @@ def _hits(doc: Doc, lexicon: TriggerLexicon, inside_actor: set[int]) -> list[_Hi
                 c.dep_ == "oprd" for c in token.children):
             continue
         if (hit := _verb_hit(token, lexicon)) is not None:
+            if hit.event_type in GIVING_TYPES and len(hit.tokens) == 1 and any(
+                    c.dep_ == "dobj" and c.lemma_.lower() in DOCUMENT_OBJECTS for c in token.children):
+                continue  # "released a report", "provided details": publishing, not yielding or aid
             hits.append(hit)
             used.update(t.i for t in hit.tokens)
             if hit.noun is not None:
