@@ -299,3 +299,20 @@ def test_quotes_back_reference_speaks_for_each_actor(nlp, text, content):
     assert {(q.speaker_key, q.content) for q in quotes} == {("country:IRN", content), ("country:SAU", content)}
     # Without the index the back-reference has no actor.
     assert {q.speaker_key for q in find_quotes(doc, mentions)} == {None}
+
+
+@pytest.mark.parametrize("text, content, direct", [
+    ("\u2018We will not accept these terms,\u2019 Lavrov said.", "We will not accept these terms", True),
+    ("Lavrov said the West was \u2018playing with fire\u2019 in the region.",
+     "the West was \u2018playing with fire\u2019 in the region", False),
+    ("\u201cHe told me \u2018never again\u2019, and left,\u201d Lavrov said.",
+     "He told me \u2018never again\u2019, and left", True),
+])
+def test_quotes_curly_single_quotes(nlp, text, content, direct):
+    _, quotes = quotes_of(nlp, text)
+    assert [(q.speaker_text, q.content, q.direct) for q in quotes] == [("Lavrov", content, direct)]
+
+
+def test_quotes_apostrophes_are_not_quote_marks(nlp):
+    _, quotes = quotes_of(nlp, "Iran\u2019s leaders\u2019 meeting went ahead, and Lavrov\u2019s aide said nothing new.")
+    assert all(not q.direct for q in quotes)

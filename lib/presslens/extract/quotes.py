@@ -14,9 +14,9 @@
   ("..., highlighting that ...") and read back from relative pronouns ("X, who said ...");
   "they" or "the two countries" speak for each actor they point back to (with an `ActorIndex`).
 
-Limits: single quotation marks are not read (they double as apostrophes); a speaker is only
-the written subject, so "it was stated that" has none; attachment errors of the parser
-become ours (a that-clause attached to the wrong verb loses its speaker).
+Limits: straight single quotation marks are not read (they double as apostrophes; curly ones
+are); a speaker is only the written subject, so "it was stated that" has none; attachment
+errors of the parser become ours (a that-clause attached to the wrong verb loses its speaker).
 """
 
 from __future__ import annotations
@@ -82,8 +82,9 @@ STATEMENT_NOUNS = frozenset("""
 statement communique communiqué letter message note post tweet release declaration readout
 report document notice advisory bulletin
 """.split())
-QUOTE_OPEN = {"\u201c": "\u201d", '"': '"'}
-QUOTE_CLOSE = {"\u201d", '"'}
+QUOTE_OPEN = {"\u201c": "\u201d", '"': '"', "\u2018": "\u2019"}
+QUOTE_CLOSE = {"\u201d", '"', "\u2019"}
+DOUBLE_MARKS = frozenset({"\u201c", "\u201d", '"'})
 # A direct quote must cover this share of a cue's content; below it the quote is a phrase
 # quoted inside reported speech ('said the West was "playing with fire"').
 DIRECT_SHARE = 0.6
@@ -209,7 +210,9 @@ def _quote_marks(doc: Doc, text: str) -> list[_Marked]:
 
     A quote left open at a line end closes there. When the next paragraph continues it without
     an opening mark, the first straight quote mark glued to a word closes a quote running from
-    the line start.
+    the line start. Curly single quotes (British style) count too: one opens at the start of a
+    word and closes where no letter follows, so the apostrophe in "Iran’s" closes nothing; one
+    left open at a line end was an apostrophe after all.
     """
     spans: list[tuple[int, int, bool]] = []
     offset = 0
@@ -220,17 +223,23 @@ def _quote_marks(doc: Doc, text: str) -> list[_Marked]:
             continue
         continued, carried = carried, False
         opened: int | None = None
+        single = False
         for i, char in enumerate(line):
             glued = i > 0 and not line[i - 1].isspace() and line[i - 1] not in "([{\u2014\u2013-/"
             if continued and char == '"' and glued:
                 spans.append((offset, offset + i, True))
-            elif opened is None and char in QUOTE_OPEN:
-                opened = i + 1
-            elif opened is not None and char in QUOTE_CLOSE:
+            elif opened is None and char in QUOTE_OPEN and not (char == "\u2018" and i > 0
+                                                                and line[i - 1].isalnum()):
+                opened, single = i + 1, char == "\u2018"
+            elif opened is not None and char in QUOTE_CLOSE and (
+                    (char == "\u2019") == single
+                    and not (single and i + 1 < len(line) and line[i + 1].isalpha())):
                 spans.append((offset + opened, offset + i, True))
                 opened = None
-            if char in QUOTE_OPEN or char in QUOTE_CLOSE:
+            if char in DOUBLE_MARKS:
                 continued = False
+        if opened is not None and single:
+            opened = None
         if opened is not None and line[opened:].strip():
             spans.append((offset + opened, offset + len(line.rstrip()), False))
             carried = True
