@@ -233,3 +233,20 @@ def test_actors_title_inside_an_organisation_span_gives_the_person(nlp):
     assert [(a.name, a.kind) for a in found.actors.values()] == [("Finer", "person")]
     found, _ = actors_of(nlp, "Ahmadian, a veteran commander of the Islamic Revolutionary Guard Corps, was appointed.")
     assert "Guard Corps" not in {a.name for a in found.actors.values()}
+
+
+def test_actors_state_institutions_named_by_description(nlp):
+    found, by_text = actors_of(nlp, "According to the Chinese foreign ministry, Wang Yi said China opposed sanctions. "
+                                     "The foreign ministry also said talks would go on. "
+                                     "Ebrahim Raisi, the head of the judiciary of Iran, won.")
+    ministry = found.actors["organization:foreign ministry of china"]
+    assert (ministry.name, ministry.kind, ministry.country) == ("Foreign ministry of China", "organization", "CHN")
+    assert by_text["Chinese foreign ministry"] == {("organization:foreign ministry of china", "name")}
+    assert by_text["foreign ministry"] == {("organization:foreign ministry of china", "alias")}
+    assert found.actors["organization:judiciary of iran"].country == "IRN"
+    assert ("country:CHN", "demonym") in by_text["Chinese"]       # the country is still named
+
+
+def test_actors_institution_without_a_country_is_not_an_actor(nlp):
+    found, _ = actors_of(nlp, "The ministry said the army would stay.")
+    assert found.actors == {}

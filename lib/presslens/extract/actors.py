@@ -55,6 +55,10 @@ fund union association institute party corps guard guards army navy police group
 organisation organization movement front network coalition alliance federation league board
 house centre center foundation university school hospital command staff conference forum
 """.split())
+# Institutions of a state, named by description ("China's foreign ministry").
+INSTITUTION_HEADS = frozenset("""
+ministry judiciary parliament military army navy police embassy cabinet legislature presidency
+""".split())
 # Plural nouns whose possessive is inside one name ("Democratic People's Republic of Korea").
 NAME_POSSESSORS = frozenset({"people", "peoples", "women", "children", "workers", "veterans"})
 # Lower-case particles inside personal names ("Ursula von der Leyen", "Mohammed bin Salman").
@@ -531,6 +535,7 @@ class ActorFinder:
         for actor in actors.values():
             if actor.kind == "person" and not actor.country and actor.role_countries:
                 actor.country = Counter(actor.role_countries).most_common(1)[0][0]
+        self._add_institutions(doc, actors, mentions, add)
         self._add_groups(doc, actors, add)
         self._add_titles(doc, actors, mentions, add, sent_of)
         self._add_pronouns(doc, actors, mentions, add, sent_of)
@@ -599,6 +604,45 @@ class ActorFinder:
                     add(doc[token.i:end], key, "name")
                     taken.update(range(token.i, end))
                     break
+
+    def _add_institutions(self, doc, actors, mentions, add) -> None:
+        """A state's institutions named by description: "China's foreign ministry", "the Iranian
+        army", "the judiciary of Iran" (as "Foreign ministry of China", ...). A later bare "the
+        foreign ministry" is the same one."""
+        country_at = {i: m.key.split(":", 1)[1] for m in mentions if m.key.startswith("country:")
+                      for i in range(m.token_start, m.token_end)}
+        taken = {i for m in mentions for i in range(m.token_start, m.token_end)}
+        last: dict[str, str] = {}       # "foreign ministry" -> key of the last one named
+        for head in doc:
+            if head.tag_ not in {"NN", "NNP"} or head.lemma_.lower() not in INSTITUTION_HEADS or head.i in taken:
+                continue
+            start = head.i
+            while start > 0 and doc[start - 1].dep_ in {"compound", "amod"} and doc[start - 1].head.i == head.i and (
+                    doc[start - 1].is_alpha and start - 1 not in country_at and start - 1 not in taken):
+                start -= 1
+            phrase = " ".join(t.lower_ for t in doc[start:head.i + 1])
+            # The mention takes in its country: "China's foreign ministry", "judiciary of Iran".
+            first, end = start, head.i + 1
+            before = doc[start - 1] if start else None
+            if before is not None and before.tag_ == "POS" and start > 1:
+                before = doc[start - 2]
+            iso3 = country_at.get(before.i) if before is not None else None
+            if iso3 is not None:
+                first = next(m.token_start for m in mentions if m.token_start <= before.i < m.token_end)
+            else:
+                of_country = [p for c in head.children if c.dep_ == "prep" and c.lower_ == "of"
+                              for p in c.children if p.dep_ == "pobj" and p.i in country_at]
+                if of_country:
+                    iso3, end = country_at[of_country[0].i], of_country[0].i + 1
+            if iso3 is None:
+                if phrase in last and any(t.lower_ == "the" for t in head.children):
+                    add(doc[start:head.i + 1], last[phrase], "alias")
+                continue
+            name = f"{phrase[:1].upper()}{phrase[1:]} of {self.geo.name(iso3)}"
+            key = f"organization:{fold(name)}"
+            actors.setdefault(key, LocalActor(key, name, "organization", iso3))
+            add(doc[first:end], key, "name")
+            last[phrase] = key
 
     def _add_groups(self, doc, actors, add) -> None:
         """Collective actors: an adjective and a plural such as 'Western nations'."""
