@@ -316,3 +316,20 @@ def test_quotes_curly_single_quotes(nlp, text, content, direct):
 def test_quotes_apostrophes_are_not_quote_marks(nlp):
     _, quotes = quotes_of(nlp, "Iran\u2019s leaders\u2019 meeting went ahead, and Lavrov\u2019s aide said nothing new.")
     assert all(not q.direct for q in quotes)
+
+
+def test_quotes_people_from_countries_speak_for_them(nlp):
+    from presslens.extract.interactions import load_triggers
+    from presslens.extract.references import ActorIndex
+
+    doc = nlp("Senior diplomats from China, Russia and Iran met in Beijing and called for an end to sanctions. "
+              "They stressed that talks must go on.")
+    mentions = ActorFinder()(doc).mentions
+    index = ActorIndex(doc, mentions, plural_references=load_triggers().plural_references)
+    speakers = {(q.speaker_key, q.cue) for q in find_quotes(doc, mentions, index=index)}
+    countries = {"country:CHN", "country:RUS", "country:IRN"}
+    assert {key for key, cue in speakers if cue == "call for"} == countries
+    assert {key for key, cue in speakers if cue == "stress"} == countries
+    # Critics of a country do not speak for it.
+    doc = nlp("Critics of China said that the vote was unfair.")
+    assert [q.speaker_key for q in find_quotes(doc, ActorFinder()(doc).mentions)] == [None]

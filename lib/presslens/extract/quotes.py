@@ -807,6 +807,21 @@ def _speaker_mention(head: Token, by_token: dict[int, list[Mention]]) -> Mention
                                           -m.token_start))
 
 
+def _members(head: Token, by_token: dict[int, list[Mention]]) -> list[str]:
+    """'Senior diplomats from China, Russia and Iran': the actors the speakers come from."""
+    if head.tag_ != "NNS":
+        return []
+    keys: list[str] = []
+    for prep in head.children:
+        if prep.dep_ == "prep" and prep.lower_ == "from":
+            for pobj in (p for p in prep.children if p.dep_ == "pobj"):
+                for token in [pobj, *pobj.conjuncts]:
+                    mention = _speaker_mention(token, by_token)
+                    if mention is not None and mention.key not in keys:
+                        keys.append(mention.key)
+    return keys
+
+
 def _phrase(head: Token) -> str:
     """The speaker's noun phrase: the head with its determiners, modifiers and 'of'-phrase."""
     modifiers = {"det", "amod", "compound", "poss", "nummod", "nmod", "case", "quantmod",
@@ -872,9 +887,10 @@ def _emit(text: str, cue: _Cue, parts: list[tuple[int, int]], direct: bool,
     quotes = []
     for head in cue.speakers:
         mention = _speaker_mention(head, by_token)
-        if mention is None and references.get(head.i):
+        keys = references.get(head.i) or _members(head, by_token) if mention is None else None
+        if keys:
             quotes += [Quote(sentence, key, _phrase(head), cue.cue, content, direct, start, end)
-                       for key in references[head.i]]
+                       for key in keys]
             continue
         # An institution's spokespeople ("Iranian officials") keep their own words as speaker_text.
         via_modifier = mention is not None and any(

@@ -172,7 +172,7 @@ class ActorIndex:
     def _head_keys(self, token: Token, *, pronouns: bool) -> list[str]:
         """A mention on the head, else a back-reference, else an apposition ("his counterpart
         Wang Yi"), else modifiers ("Iranian officials", "Iran's army"), else "of" ("the
-        government of Iraq")."""
+        government of Iraq") or, for a plural, "from" ("diplomats from China and Russia")."""
         if token.i in self.by_token:
             return [self.by_token[token.i]]
         if pronouns and token.i in self.references:
@@ -193,7 +193,8 @@ class ActorIndex:
                 found += [k for k in keys if not (child.dep_ == "poss" and k.startswith("person:"))]
         if not found:
             for child in token.children:
-                if child.dep_ == "prep" and child.lower_ == "of":
+                # "the government of Iraq"; "diplomats from China and Russia" for people
+                if child.dep_ == "prep" and (child.lower_ == "of" or child.lower_ == "from" and token.tag_ == "NNS"):
                     for pobj in _pobjs(child):
                         found += self.keys(pobj, pronouns=pronouns)
         return found
