@@ -333,3 +333,10 @@ def test_quotes_people_from_countries_speak_for_them(nlp):
     # Critics of a country do not speak for it.
     doc = nlp("Critics of China said that the vote was unfair.")
     assert [q.speaker_key for q in find_quotes(doc, ActorFinder()(doc).mentions)] == [None]
+
+
+def test_quotes_verb_hung_inside_a_reported_clause_keeps_the_speaker(nlp):
+    doc = nlp("Germany said the return of the sanctions was not the end of diplomacy and urged Iran to avoid "
+              "escalatory action.")
+    quotes = find_quotes(doc, ActorFinder()(doc).mentions)
+    assert {(q.cue, q.speaker_key) for q in quotes} == {("say", "country:DEU"), ("urge", "country:DEU")}

@@ -126,6 +126,9 @@ class _Cue(NamedTuple):
     cue: str                     # lemma or phrase recorded in the Quote
     speakers: list[Token]        # head tokens of the speakers, one per coordinated speaker
     content: list[int]           # token indices of the reported content (empty: bare cue)
+    # Speakers of the speech verb whose clause the parser hung this cue in ("they said X was
+    # not the end and urged Iran ..."), used when `speakers` name no actor.
+    outer: tuple[Token, ...] = ()
 
 
 class _Marked(NamedTuple):
@@ -436,7 +439,11 @@ def _all_cues(doc: Doc, speech_verbs: frozenset[str]) -> Iterable[_Cue]:
         content = _verb_content(token, phrase, speech_verbs, passive=passive)
         if not content and (passive or phrase in STANCE_VERBS):
             continue
-        yield _Cue(token, phrase, _speakers(token, speech_verbs), content)
+        outer: tuple[Token, ...] = ()
+        if token.dep_ == "conj" and token.head.dep_ == "ccomp" and not _has_subject(token) and (
+                token.head.head.lemma_.lower() in speech_verbs):
+            outer = tuple(_speakers(token.head.head, speech_verbs))
+        yield _Cue(token, phrase, _speakers(token, speech_verbs), content, outer)
 
 
 def _speech_phrase(token: Token, speech_verbs: frozenset[str]) -> str | None:
@@ -885,7 +892,10 @@ def _emit(text: str, cue: _Cue, parts: list[tuple[int, int]], direct: bool,
     if not cue.speakers:
         return [Quote(sentence, None, None, cue.cue, content, direct, start, end)]
     quotes = []
-    for head in cue.speakers:
+    speakers = cue.speakers
+    if cue.outer and not any(_speaker_mention(h, by_token) or references.get(h.i) for h in speakers):
+        speakers = list(cue.outer)
+    for head in speakers:
         mention = _speaker_mention(head, by_token)
         keys = references.get(head.i) or _members(head, by_token) if mention is None else None
         if keys:
