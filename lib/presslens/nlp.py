@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -62,6 +63,10 @@ class DocCache:
         self.path = folder / f"{pipeline_key(nlp)}.sqlite"
         self.db = sqlite3.connect(self.path)
         self.db.execute("CREATE TABLE IF NOT EXISTS docs (key TEXT PRIMARY KEY, data BLOB)")
+        # Small facts read from a parse (the people it names), so that a warm run need not
+        # read the Doc twice; `version` says which code produced them.
+        self.db.execute("CREATE TABLE IF NOT EXISTS facts "
+                        "(key TEXT, version TEXT, data TEXT, PRIMARY KEY (key, version))")
 
     def get(self, text: str) -> Doc | None:
         row = self.db.execute("SELECT data FROM docs WHERE key = ?", (text_key(text),)).fetchone()
@@ -77,6 +82,21 @@ class DocCache:
             binary.add(doc)
             rows.append((text_key(doc.text), binary.to_bytes()))
         self.db.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?)", rows)
+        self.db.commit()
+
+    def facts(self, texts: Iterable[str], version: str) -> dict[str, list]:
+        """Stored facts (JSON lists) of the texts that have them, by text."""
+        found: dict[str, list] = {}
+        for text in texts:
+            row = self.db.execute("SELECT data FROM facts WHERE key = ? AND version = ?",
+                                  (text_key(text), version)).fetchone()
+            if row is not None:
+                found[text] = json.loads(row[0])
+        return found
+
+    def put_facts(self, facts: Iterable[tuple[str, list]], version: str) -> None:
+        rows = [(text_key(text), version, json.dumps(data)) for text, data in facts]
+        self.db.executemany("INSERT OR REPLACE INTO facts VALUES (?, ?, ?)", rows)
         self.db.commit()
 
     def close(self) -> None:

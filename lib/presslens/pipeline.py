@@ -13,7 +13,7 @@ import pandas as pd
 
 from presslens import __version__
 from presslens.config import Settings
-from presslens.extract.actors import ActorFinder, DocActors, Mention, person_names
+from presslens.extract.actors import NAMES_VERSION, ActorFinder, DocActors, Mention, person_names
 from presslens.extract.interactions import find_interactions, load_triggers
 from presslens.extract.quotes import find_quotes
 from presslens.extract.references import ActorIndex
@@ -90,18 +90,29 @@ def extract_corpus(paths: list[str | Path], out: str | Path, *, settings: Settin
 
     # Pass 1 parses (or finds in the cache) every text and collects the people it names, so
     # that pass 2 can find "Xi Jinping" where the model missed him. Pass 2 reads the cache.
+    # The names of a text are cached too: a warm run reads each Doc once, in pass 2.
     n_parsed = 0
     people: Counter[str] = Counter()
-    docs = parse_texts(articles["text"], nlp, cache=cache, n_process=settings.workers,
+    known = cache.facts(articles["text"], NAMES_VERSION)
+    for names in known.values():
+        people.update(names)
+    todo = [t for t in articles["text"] if t not in known]
+    docs = parse_texts(todo, nlp, cache=cache, n_process=settings.workers,
                        batch_size=settings.batch_size)
-    if progress is not None:
-        docs = progress(docs, len(articles))
+    if progress is not None and todo:
+        docs = progress(docs, len(todo))
+    found_names = []
     for doc, parsed_now in docs:
         n_parsed += parsed_now
-        people.update(person_names(doc))
+        names = person_names(doc)
+        people.update(names)
+        found_names.append((doc.text, names))
+    cache.put_facts(found_names, NAMES_VERSION)
     finder = ActorFinder(extra_aliases=override_aliases(overrides), known_people=people)
     records: dict[str, DocRecords] = {}
     cached = parse_texts(articles["text"], nlp, cache=cache, batch_size=settings.batch_size)
+    if progress is not None and not todo:
+        cached = progress(cached, len(articles))
     for article_id, (doc, _) in zip(articles["article_id"], cached, strict=True):
         records[article_id] = extract_doc(doc, finder=finder, theme_matcher=theme_matcher,
                                           triggers=triggers)

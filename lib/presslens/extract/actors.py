@@ -8,10 +8,12 @@ across articles lives in `presslens.extract.resolve`.
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import NamedTuple
 
 import spacy
@@ -783,6 +785,10 @@ def _governing_verb(token: Token) -> Token:
     while head.pos_ not in {"VERB", "AUX"} and head.head is not head:
         head = head.head
     return head
+
+
+# The code that reads names: names cached by another version of this module are read again.
+NAMES_VERSION = hashlib.sha1(Path(__file__).read_bytes()).hexdigest()[:12]
 
 
 def person_names(doc: Doc) -> list[str]:
