@@ -452,10 +452,9 @@ class ActorFinder:
             if label == "PERSON" and is_acronym(span[-1].text) and person_for(text) is None and (
                     text not in surnames_here) and not _in_capitals(span):
                 label = "ORG"  # "DAB", "Pro-Beijing DAB": an acronym tagged as a person
-            if len(span) == 1 and text in surnames_here and label != "PERSON" and (
-                    label != "TABLE" and fold(text) not in self.extra_aliases) and (
-                    self.geo.lookup(text) or ("", "capital"))[1] == "capital":
-                unresolved_single.append((span, "name"))  # a city's name, never a country's
+            if len(span) == 1 and text in surnames_here and label not in {"PERSON", "TABLE"} and (
+                    fold(text) not in self.extra_aliases and self._city_or_unknown(text)):
+                unresolved_single.append((span, "name"))
                 continue
             if label == "TABLE" or fold(text) in self.extra_aliases:
                 name, kind = self.extra_aliases[fold(text)]
@@ -543,6 +542,11 @@ class ActorFinder:
         self._add_pronouns(doc, actors, mentions, add, sent_of)
         mentions.sort(key=lambda m: (m.start, m.end))
         return DocActors(mentions, actors)
+
+    def _city_or_unknown(self, text: str) -> bool:
+        """A surname may be a city's name ("Paris"), never a country's ("Will Germany")."""
+        found = self.geo.lookup(text)
+        return found is None or found[1] == "capital"
 
     @staticmethod
     def _inside_title(span: Span) -> bool:
