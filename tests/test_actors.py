@@ -250,3 +250,9 @@ def test_actors_state_institutions_named_by_description(nlp):
 def test_actors_institution_without_a_country_is_not_an_actor(nlp):
     found, _ = actors_of(nlp, "The ministry said the army would stay.")
     assert found.actors == {}
+
+
+def test_actors_nickname_of_a_person_named_here(nlp):
+    _, by_text = actors_of(nlp, "President Joseph R. Biden welcomed Chancellor Angela Merkel. Merkel said: "
+                                "Mr. President, dear Joe, thank you for the invitation.")
+    assert by_text["Joe"] == {("person:joseph r. biden", "alias")}

@@ -103,3 +103,19 @@ def test_resolve_first_name_variants_and_particle_surnames(nlp):
 def test_resolve_different_first_names_stay_apart(nlp):
     actors, _ = resolve_texts(nlp, ["Kamala Harris met Kevin Harris in Washington."])
     assert {"Kamala Harris", "Kevin Harris"} <= set(actors.name)
+
+
+@pytest.mark.parametrize("a, b, same", [
+    ("Joe", "Joseph", True), ("Jon", "John", True), ("Mohammed", "Mohammad", True), ("Bill", "William", True),
+    ("Sergei", "Sergey", True), ("John", "Joseph", False), ("Kamala", "Kevin", False),
+    ("Mario", "Maria", False), ("Daniel", "Daniela", False),
+])
+def test_resolve_same_given_name(a, b, same):
+    from presslens.extract.actors import same_given_name
+
+    assert same_given_name(a, b) is same
+
+
+def test_resolve_john_and_joseph_of_one_family_stay_apart(nlp):
+    actors, _ = resolve_texts(nlp, ["John Kerry met reporters.", "Joseph Kerry met reporters."])
+    assert {"John Kerry", "Joseph Kerry"} <= set(actors.name)

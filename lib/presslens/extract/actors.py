@@ -222,6 +222,42 @@ def _in_capitals(span: Span) -> bool:
         after is not None and after.text == ":")
 
 
+@functools.lru_cache(maxsize=1)
+def _nicknames():
+    from nicknames import NickNamer
+
+    return NickNamer()
+
+
+def same_given_name(a: str, b: str) -> bool:
+    """'Joe' and 'Joseph', 'Jon' and 'John', 'Mohammed' and 'Mohammad': one given name.
+
+    Nicknames come from the `nicknames` table; spellings of one name ('Sergei', 'Sergey') are
+    six letters or more and differ in one letter after a common start, but not in a final "a"
+    ('Daniel', 'Daniela'). 'John' and 'Joseph' are two names.
+    """
+    a, b = a.lower().strip("."), b.lower().strip(".")
+    if a == b:
+        return True
+    table = _nicknames()
+    if b in table.nicknames_of(a) or a in table.nicknames_of(b):
+        return True
+    if min(len(a), len(b)) < 6 or a[:3] != b[:3]:
+        return False
+    if a[-1] != b[-1] and "a" in {a[-1], b[-1]}:
+        return False  # "Daniel", "Daniela"
+    return _one_edit_apart(a, b)
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
 def is_title_token(token: Token) -> bool:
     return token.lower_ in TITLE_WORDS or token.lemma_.lower() in TITLE_WORDS
 
@@ -435,8 +471,16 @@ class ActorFinder:
                 person_tokens = person.name.split()
                 if len(tokens) == 1 and tokens[0] in person_tokens:
                     return person
+            if len(tokens) == 1:
+                # "dear Joe" for Joseph R. Biden: a nickname of one person's given name here.
+                named = [p for p in persons if len(p.name.split()) > 1
+                         and same_given_name(tokens[0], p.name.split()[0])]
+                if len(named) == 1:
+                    return named[0]
+            for person in reversed(persons):
+                person_tokens = person.name.split()
                 if len(tokens) > 1 and (name == person.name or (
-                        tokens[-1] == person_tokens[-1] and tokens[0] == person_tokens[0])):
+                        tokens[-1] == person_tokens[-1] and same_given_name(tokens[0], person_tokens[0]))):
                     return person
             return None
 

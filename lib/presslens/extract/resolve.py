@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from presslens.extract.actors import DocActors, LocalActor
+from presslens.extract.actors import DocActors, LocalActor, same_given_name
 from presslens.geo import fold, gazetteer
 from presslens.ingest import slugify
 
@@ -118,8 +118,8 @@ def _is_partial_name(name: str) -> bool:
 
 
 def _merge_first_name_variants(clusters: dict[str, Cluster]) -> None:
-    """'Joe Biden' and 'Joseph R. Biden': same surname, first names that begin alike, and no
-    clash of country are one person."""
+    """'Joe Biden' and 'Joseph R. Biden': same surname, one given name (a nickname or a
+    spelling of it, `same_given_name`) and no clash of country are one person."""
     by_surname: dict[str, list[str]] = defaultdict(list)
     for key, cluster in clusters.items():
         parts = key.split(":", 1)[1].split()
@@ -135,7 +135,7 @@ def _merge_first_name_variants(clusters: dict[str, Cluster]) -> None:
                     continue
                 first_a, first_b = head.split(":", 1)[1].split()[0], other.split(":", 1)[1].split()[0]
                 countries = {clusters[head].country, clusters[other].country} - {None}
-                if first_a[:2] == first_b[:2] and len(countries) <= 1:
+                if same_given_name(first_a, first_b) and len(countries) <= 1:
                     clusters[head].absorb(clusters.pop(other))
 
 
