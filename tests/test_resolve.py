@@ -119,3 +119,9 @@ def test_resolve_same_given_name(a, b, same):
 def test_resolve_john_and_joseph_of_one_family_stay_apart(nlp):
     actors, _ = resolve_texts(nlp, ["John Kerry met reporters.", "Joseph Kerry met reporters."])
     assert {"John Kerry", "Joseph Kerry"} <= set(actors.name)
+
+
+def test_resolve_transcript_capitals_do_not_name_a_person(nlp):
+    actors, _ = resolve_texts(nlp, ["PRIME MINISTER LEE: Good afternoon to all of you.\n\n"
+                                    "VICE PRESIDENT HARRIS: Thank you, Prime Minister Lee."])
+    assert "LEE" not in set(actors.name)

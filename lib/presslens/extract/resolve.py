@@ -168,8 +168,14 @@ class Cluster:
     def name(self) -> str:
         if self.fixed_name:
             return self.fixed_name
-        # Prefer the fullest form among the frequent ones.
-        return max(self.names.items(), key=lambda kv: (len(kv[0].split()) > 1, kv[1], len(kv[0])))[0]
+        # Prefer the fullest form among the frequent ones, and a name as written over the
+        # capitals of a transcript's speaker labels ("LEE").
+        name = max(self.names.items(), key=lambda kv: (len(kv[0].split()) > 1, not kv[0].isupper(),
+                                                       kv[1], len(kv[0])))[0]
+        if name.isupper() and self.kind == "person":
+            written = [a for a in self.aliases if a.upper() == name and not a.isupper()]
+            return written[0] if written else name.title()
+        return name
 
 
 def _cluster_of(article_id: str, local: LocalActor) -> Cluster:
