@@ -893,16 +893,7 @@ def co_mentioned(st: Store, actor_id: str, n: int = 15, *, site: str | Path = ""
         "sentences": same_sentence.groupby("actor_id").size(),
         "articles": same_article.groupby("actor_id").size(),
     }).fillna(0).astype("int64")
-    table = table.sort_values(["sentences", "articles"], ascending=False).head(n)
-    actors = st.table("actors").set_index("actor_id")
-    out = pd.DataFrame({
-        "actor_id": table.index,
-        "name": table.index.map(actors["name"]),
-        "kind": table.index.map(actors["kind"]),
-        "sentences": table["sentences"].values,
-        "articles": table["articles"].values,
-    })
-    out["actor"] = _links(actor_link, out["actor_id"], out["name"], site)
+    out = _actor_counts(st, table.sort_values(["sentences", "articles"], ascending=False).head(n), site)
     return _attrs(out[columns], html=["actor"], hide=["actor_id", "name"])
 
 
@@ -1020,6 +1011,16 @@ def theme_actors(st: Store, theme: str, n: int = 15, *, site: str | Path = "") -
                                           articles=("article_id", "nunique"),
                                           tone=("tone", "mean"))
     table = table.sort_values(["sentences", "articles"], ascending=False).head(n)
+    out = _actor_counts(st, table, site)
+    out["tone"] = table["tone"].round(3).values
+    out["overall_tone"] = table.index.map(st.table("actors").set_index("actor_id")["tone"]).astype(
+        "float64").round(3).values
+    return _attrs(out[columns], html=["actor"], hide=["actor_id", "name"])
+
+
+def _actor_counts(st: Store, table: pd.DataFrame, site: str | Path) -> pd.DataFrame:
+    """Rows of actors (indexed by actor_id in `table`) with name, kind, link and their
+    sentence and article counts."""
     actors = st.table("actors").set_index("actor_id")
     out = pd.DataFrame({
         "actor_id": table.index,
@@ -1027,11 +1028,9 @@ def theme_actors(st: Store, theme: str, n: int = 15, *, site: str | Path = "") -
         "kind": table.index.map(actors["kind"]),
         "sentences": table["sentences"].astype("int64").values,
         "articles": table["articles"].astype("int64").values,
-        "tone": table["tone"].round(3).values,
-        "overall_tone": table.index.map(actors["tone"]).astype("float64").round(3),
     })
     out["actor"] = _links(actor_link, out["actor_id"], out["name"], site)
-    return _attrs(out[columns], html=["actor"], hide=["actor_id", "name"])
+    return out
 
 
 def theme_examples(st: Store, theme: str, per_source: int = 3, *,
