@@ -150,7 +150,8 @@ def find_quotes(doc: Doc, mentions: Sequence[Mention], *,
         speech_verbs: lemmas (or "verb particle" phrases) that introduce speech; those in
             `STANCE_VERBS` count only with a clausal complement.
         index: the Doc's `ActorIndex`; a speaker that is a back-reference ("they", "the two
-            countries") then speaks for the actors it points to, one quote each.
+            countries") or people from actors ("diplomats from China and Russia") then speaks
+            for those actors, one quote each.
 
     Returns quotes in text order. A statement by coordinated speakers ("Tehran and Beijing
     consider ...") gives one quote per speaker. A reported clause inside a direct quote is
@@ -162,7 +163,6 @@ def find_quotes(doc: Doc, mentions: Sequence[Mention], *,
     for mention in mentions:
         for i in range(mention.token_start, mention.token_end):
             by_token.setdefault(i, []).append(mention)
-    references = index.references if index is not None else {}
     marked = _quote_marks(doc, text)
     inside = {i for m in marked for i in m.tokens}
     every_cue = list(_cues(doc, speech_verbs))
@@ -193,10 +193,10 @@ def find_quotes(doc: Doc, mentions: Sequence[Mention], *,
                  and all(i in inside for i in c.content) and _named(c.speakers)]
     records: list[Quote] = []
     for cue, parts in _direct_groups(doc, text, marked, attached):
-        records.extend(_emit(text, cue, parts, True, sent_of, by_token, references))
+        records.extend(_emit(text, cue, parts, True, sent_of, by_token, index))
     for cue in reported:
         records.extend(_emit(text, cue, _content_parts(doc, text, cue.content), False, sent_of,
-                             by_token, references))
+                             by_token, index))
     seen: set[tuple] = set()
     unique: list[Quote] = []
     for quote in sorted(records, key=lambda q: (q.start, q.end, q.sentence_id)):
@@ -814,21 +814,6 @@ def _speaker_mention(head: Token, by_token: dict[int, list[Mention]]) -> Mention
                                           -m.token_start))
 
 
-def _members(head: Token, by_token: dict[int, list[Mention]]) -> list[str]:
-    """'Senior diplomats from China, Russia and Iran': the actors the speakers come from."""
-    if head.tag_ != "NNS":
-        return []
-    keys: list[str] = []
-    for prep in head.children:
-        if prep.dep_ == "prep" and prep.lower_ == "from":
-            for pobj in (p for p in prep.children if p.dep_ == "pobj"):
-                for token in [pobj, *pobj.conjuncts]:
-                    mention = _speaker_mention(token, by_token)
-                    if mention is not None and mention.key not in keys:
-                        keys.append(mention.key)
-    return keys
-
-
 def _phrase(head: Token) -> str:
     """The speaker's noun phrase: the head with its determiners, modifiers and 'of'-phrase."""
     modifiers = {"det", "amod", "compound", "poss", "nummod", "nmod", "case", "quantmod",
@@ -881,7 +866,7 @@ def _content_parts(doc: Doc, text: str, tokens: list[int]) -> list[tuple[int, in
 
 def _emit(text: str, cue: _Cue, parts: list[tuple[int, int]], direct: bool,
           sent_of: list[int], by_token: dict[int, list[Mention]],
-          references: dict[int, list[str]]) -> list[Quote]:
+          index: ActorIndex | None) -> list[Quote]:
     """One Quote per speaker of cue (or one without a speaker); a back-reference speaks for each
     actor it points to."""
     if not parts:
@@ -891,13 +876,16 @@ def _emit(text: str, cue: _Cue, parts: list[tuple[int, int]], direct: bool,
     sentence = sent_of[cue.token.i]
     if not cue.speakers:
         return [Quote(sentence, None, None, cue.cue, content, direct, start, end)]
+    def stands_for(head: Token) -> list[str]:
+        return index.speakers(head) if index is not None else []
+
     quotes = []
     speakers = cue.speakers
-    if cue.outer and not any(_speaker_mention(h, by_token) or references.get(h.i) for h in speakers):
+    if cue.outer and not any(_speaker_mention(h, by_token) or stands_for(h) for h in speakers):
         speakers = list(cue.outer)
     for head in speakers:
         mention = _speaker_mention(head, by_token)
-        keys = references.get(head.i) or _members(head, by_token) if mention is None else None
+        keys = stands_for(head) if mention is None else None
         if keys:
             quotes += [Quote(sentence, key, _phrase(head), cue.cue, content, direct, start, end)
                        for key in keys]

@@ -193,11 +193,22 @@ class ActorIndex:
                 found += [k for k in keys if not (child.dep_ == "poss" and k.startswith("person:"))]
         if not found:
             for child in token.children:
-                # "the government of Iraq"; "diplomats from China and Russia" for people
-                if child.dep_ == "prep" and (child.lower_ == "of" or child.lower_ == "from" and token.tag_ == "NNS"):
+                if child.dep_ == "prep" and child.lower_ == "of":  # "the government of Iraq"
                     for pobj in _pobjs(child):
                         found += self.keys(pobj, pronouns=pronouns)
-        return found
+        return found or self.members(token, pronouns=pronouns)
+
+    def members(self, token: Token, *, pronouns: bool = True) -> list[str]:
+        """'Senior diplomats from China, Russia and Iran': the actors people come from."""
+        if token.tag_ != "NNS":
+            return []
+        return [k for child in token.children if child.dep_ == "prep" and child.lower_ == "from"
+                for pobj in _pobjs(child) for k in self.keys(pobj, pronouns=pronouns)]
+
+    def speakers(self, token: Token) -> list[str]:
+        """Actors a speaker with no mention of its own stands for: a back-reference ("they",
+        "the two countries") or people from them. Not "critics of China": China does not speak."""
+        return list(self.references.get(token.i, [])) or self.members(token)
 
 
 def _pobjs(prep: Token) -> list[Token]:
