@@ -64,6 +64,8 @@ def test_interactions_lexicon_phrases(lexicon, head, words, event_type):
     ("options:\n  target_prepositions: [on]\nevents:\n  AGREE:\n    verbs: [agree]\n",
      "options.target_prepositions"),
     ("events: {AGREE: [\n", "not valid YAML"),
+    ("options:\n  publication_types: [GIVE]\nevents:\n  AGREE:\n    verbs: [agree]\n",
+     "options.publication_types"),
 ])
 def test_interactions_lexicon_malformed(tmp_path, text, problem):
     path = tmp_path / "bad.yml"

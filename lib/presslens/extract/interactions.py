@@ -46,7 +46,8 @@ EVENT_KEYS = frozenset({"description", "verbs", "nouns", "reversed", "symmetric"
 RETYPE_KEYS = ("intent", "refused", "reduced")
 LIST_OPTIONS = ("light_verbs", "reverse_light_verbs", "reducing_verbs", "promise_verbs",
                 "target_prepositions", "noun_target_prepositions", "negators", "intent_words", "obligation_words",
-                "condition_words", "hypothetical_words", "circumstance_prepositions")
+                "condition_words", "hypothetical_words", "circumstance_prepositions",
+                "publication_objects", "publication_types")
 TYPE_OPTIONS = ("obligation_type", "condition_type")
 OPTION_KEYS = frozenset({*LIST_OPTIONS, *TYPE_OPTIONS, "plural_references"})
 REFERENCE_KINDS = frozenset({"country", "person", "any"})
@@ -59,14 +60,6 @@ PHRASE_SKIP_DEPS = frozenset({"aux", "auxpass", "mark", "nsubj", "nsubjpass", "p
 # Named entities whose words are not triggers ("Asia-Pacific Economic Cooperation").
 NAME_ENTITIES = frozenset({"ORG", "PERSON", "GPE", "NORP", "FAC", "LOC"})
 SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
-# Event types of giving something up or away, and the objects that make their verbs mean
-# publishing instead ("released a report", "provided an update").
-GIVING_TYPES = frozenset({"RETREAT", "AID"})
-DOCUMENT_OBJECTS = frozenset("""
-report statement communique communiqué video footage photo image data figure result finding
-detail list document book album film study survey poll transcript readout update briefing
-information account version text summary estimate forecast guidance schedule
-""".split())
 # Added to the depth of triggers inside "if" and "unless" clauses when ranking.
 HYPOTHETICAL_RANK = 20
 # Entity types of prepositional objects that never take part ("on Saturday", "for 25 years").
@@ -115,6 +108,8 @@ class TriggerLexicon(NamedTuple):
     condition_type: str | None
     hypothetical_words: frozenset[str]
     circumstance_prepositions: frozenset[str]
+    publication_objects: frozenset[str]
+    publication_types: frozenset[str]
     plural_references: dict[str, str]
     path: Path | None = None
 
@@ -204,6 +199,9 @@ def load_triggers(path: str | Path | None = None) -> TriggerLexicon:
     for key in TYPE_OPTIONS:
         if options.get(key) is not None and options[key] not in PLOVER_TYPES:
             fail(f"options.{key}", f"must name a PLOVER type, not {options[key]!r}")
+    unknown_types = [t for t in options.get("publication_types") or [] if t not in PLOVER_TYPES]
+    if unknown_types:
+        fail("options.publication_types", f"must name PLOVER types, not {unknown_types[0]!r}")
     verbs: dict[str, list[Phrase]] = {}
     nouns: dict[str, list[Phrase]] = {}
     descriptions: dict[str, str] = {}
@@ -274,6 +272,8 @@ def load_triggers(path: str | Path | None = None) -> TriggerLexicon:
         condition_type=options.get("condition_type"),
         hypothetical_words=words("hypothetical_words"),
         circumstance_prepositions=words("circumstance_prepositions"),
+        publication_objects=words("publication_objects"),
+        publication_types=frozenset(lists["publication_types"]),
         plural_references={k.lower(): v for k, v in references.items()},
         path=file,
     )
@@ -497,8 +497,9 @@ def _hits(doc: Doc, lexicon: TriggerLexicon, inside_actor: set[int]) -> list[_Hi
                 c.dep_ == "oprd" for c in token.children):
             continue
         if (hit := _verb_hit(token, lexicon)) is not None:
-            if hit.event_type in GIVING_TYPES and len(hit.tokens) == 1 and any(
-                    c.dep_ == "dobj" and c.lemma_.lower() in DOCUMENT_OBJECTS for c in token.children):
+            if hit.event_type in lexicon.publication_types and len(hit.tokens) == 1 and any(
+                    c.dep_ == "dobj" and c.lemma_.lower() in lexicon.publication_objects
+                    for c in token.children):
                 continue  # "released a report", "provided details": publishing, not yielding or aid
             hits.append(hit)
             used.update(t.i for t in hit.tokens)
