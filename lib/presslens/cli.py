@@ -125,12 +125,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; user errors are one line on stderr naming the file, exit status 2."""
-    from presslens.errors import user_errors
+    from presslens.errors import UserError
 
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except user_errors() as error:
+    except UserError as error:  # programming errors keep their traceback
         print(f"presslens {args.command}: error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

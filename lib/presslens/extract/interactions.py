@@ -33,6 +33,7 @@ from typing import NamedTuple
 import yaml
 from spacy.tokens import Doc, Token
 
+from presslens.errors import UserError
 from presslens.extract.actors import Mention
 from presslens.extract.references import ActorIndex
 from presslens.nlp import sentence_index
@@ -67,7 +68,7 @@ NOT_PARTICIPANTS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", 
                               "QUANTITY"})
 
 
-class TriggerFileError(ValueError):
+class TriggerFileError(UserError, ValueError):
     """A malformed trigger lexicon: names the file, the event type and the problem."""
 
 

@@ -17,9 +17,10 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from presslens.errors import UserError
 from presslens.extract.actors import DocActors, LocalActor, same_given_name
 from presslens.geo import fold, gazetteer
-from presslens.ingest import slugify
+from presslens.ids import slugify
 
 KINDS = ("person", "organization", "country", "group")
 ACTOR_COLUMNS = ["actor_id", "name", "kind", "country", "roles", "aliases", "n_mentions",
@@ -30,7 +31,7 @@ OVERRIDE_KEYS = {"name", "aliases", "kind", "country", "roles", "drop"}
 INITIALS_SKIP = {"of", "the", "and", "for", "on", "in", "de", "&"}
 
 
-class ActorTableError(ValueError):
+class ActorTableError(UserError, ValueError):
     """The analyst's actor table cannot be used; the message names the file and the entry."""
 
 
