@@ -1,0 +1,225 @@
+"""Values and lookups every page shares: constants, missing-value and date helpers, the
+codebook, and resolving a page's key (actor, theme, article) to its row."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from presslens.codebook import Theme, load_codebook
+from presslens.store import Store
+
+KINDS = ("person", "organization", "country", "group")
+
+
+KIND_LABELS = {"person": "People", "organization": "Organisations", "country": "Countries",
+               "group": "Groups"}
+
+
+# Light backgrounds for highlighted mentions; same hues as plots.KIND_COLORS.
+KIND_BACKGROUNDS = {"person": "#fde3b0", "organization": "#cfe3f6", "country": "#d3efd0",
+                    "group": "#e8d9f3"}
+
+
+THEME_UNDERLINE = "#c0392b"
+
+
+NO_SOURCE = "(no source)"
+
+
+PERCENT_COLUMNS = frozenset({"share", "baseline"})  # fractions shown as percentages
+
+
+def resolve_actor(st: Store, actor: str) -> pd.Series:
+    """The actor row for an id, canonical name or alias; KeyError with suggestions if none."""
+    return st.find_actor(actor)
+
+
+def resolve_theme(st: Store, theme: str) -> Theme:
+    """The codebook theme with this id or label (case-insensitive); KeyError if none."""
+    codebook = _codebook(_codebook_path(st))
+    wanted = theme.strip().lower()
+    for t in codebook.values():
+        if wanted in (t.id, t.label.lower()):
+            return t
+    close = [t.id for t in codebook.values() if wanted in t.id or wanted in t.label.lower()]
+    hint = f"; did you mean {', '.join(close[:3])}?" if close else ""
+    raise KeyError(f"no theme '{theme}' in the codebook{hint} (themes: {', '.join(codebook)})")
+
+
+def resolve_article(st: Store, article_id: str) -> pd.Series:
+    """The article row; KeyError naming close ids when there is none."""
+    articles = st.table("articles")
+    hit = articles[articles["article_id"] == article_id]
+    if hit.empty:
+        close = articles.loc[articles["article_id"].str.contains(article_id.strip()[:20],
+                                                                 regex=False), "article_id"]
+        hint = f"; did you mean {', '.join(close.head(3))}?" if len(close) else ""
+        raise KeyError(f"no article '{article_id}' in {st.path}{hint}")
+    return hit.iloc[0]
+
+
+def date_range(st: Store) -> str:
+    """"2021-02-15 to 2021-08-27", or a note that the articles carry no dates."""
+    first, last = st.meta.get("date_min"), st.meta.get("date_max")
+    if not first:
+        return "no dated articles"
+    return first if first == last else f"{first} to {last}"
+
+
+def country_name(iso3: object) -> str:
+    """The short English name for an ISO3 code (the code itself when unknown)."""
+    if _missing(iso3):
+        return ""
+    from presslens.geo import gazetteer
+
+    return gazetteer().name(str(iso3))
+
+
+def _articles(st: Store) -> pd.DataFrame:
+    """The articles table with a source for every row (NO_SOURCE when missing)."""
+    articles = st.table("articles")
+    articles["source"] = articles["source"].fillna(NO_SOURCE).replace("", NO_SOURCE)
+    return articles
+
+
+def _titles(st: Store) -> dict[str, str]:
+    articles = st.table("articles")
+    return dict(zip(articles["article_id"], articles["title"], strict=True))
+
+
+def _count(st: Store, table: str) -> int:
+    return int(st.sql(f'SELECT count(*) AS n FROM "{table}"')["n"].iloc[0])
+
+
+def _codebook_path(st: Store) -> str:
+    path = st.meta.get("codebook")
+    return str(path) if path and Path(path).is_file() else ""
+
+
+@lru_cache(maxsize=8)
+def _codebook(path: str) -> dict[str, Theme]:
+    return load_codebook(path or None, check_patterns=False)
+
+
+def _theme_label(theme: str) -> str:
+    theme = _text(theme)
+    known = _codebook("").get(theme)
+    return known.label if known else theme.replace("_", " ").capitalize()
+
+
+def _pattern_text(pattern: object) -> str:
+    if isinstance(pattern, str):
+        return pattern
+    return json.dumps(pattern, ensure_ascii=False)
+
+
+_PERIODS = {"D": "D", "W": "W-SUN", "MS": "M", "QS": "Q", "YS": "Y"}
+
+
+_FREQ_NAMES = {"D": "day", "W": "week", "MS": "month", "QS": "quarter", "YS": "year"}
+
+
+def _freq(dates: pd.Series, freq: str) -> str:
+    if freq != "auto":
+        if freq not in _PERIODS:
+            raise ValueError(f"freq must be 'auto' or one of {', '.join(_PERIODS)}, not {freq!r}")
+        return freq
+    dates = dates.dropna()
+    span = (dates.max() - dates.min()).days if len(dates) else 0
+    if span <= 120:
+        return "W"
+    if span <= 4 * 365:
+        return "MS"
+    if span <= 15 * 365:
+        return "QS"
+    return "YS"
+
+
+def freq_name(st: Store, freq: str = "auto") -> str:
+    """"week", "month", ... : the period the over-time views use for this store."""
+    return _FREQ_NAMES[_freq(st.table("articles")["date"], freq)]
+
+
+def _period(dates: pd.Series, freq: str) -> pd.Series:
+    """The start of the period each date falls in."""
+    return dates.dt.to_period(_PERIODS[freq]).dt.start_time
+
+
+def _all_periods(dates: pd.Series, freq: str) -> pd.DatetimeIndex:
+    """Every period start from the first to the last date (so gaps show as zeros)."""
+    freq = _freq(dates, freq)
+    dates = dates.dropna()
+    first = _period(pd.Series([dates.min()]), freq).iloc[0]
+    last = _period(pd.Series([dates.max()]), freq).iloc[0]
+    return pd.period_range(first, last, freq=_PERIODS[freq]).start_time
+
+
+def _attrs(df: pd.DataFrame, *, html: Sequence[str] = (), hide: Sequence[str] = ()) -> pd.DataFrame:
+    df.attrs["html"] = list(html)
+    df.attrs["hide"] = list(hide)
+    return df
+
+
+def _empty(columns: Sequence[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+
+
+def _missing(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, list | tuple | np.ndarray | dict):
+        return False
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _text(value: object) -> str:
+    return "" if _missing(value) else str(value)
+
+
+def _as_list(value: object) -> list:
+    if _missing(value):
+        return []
+    return list(value) if isinstance(value, list | tuple | np.ndarray) else [value]
+
+
+def _date(value: object) -> str:
+    return "" if _missing(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
+
+
+def _seen(first: object, last: object) -> str:
+    a, b = _date(first), _date(last)
+    if not a:
+        return "undated"
+    return a if a == b else f"{a} to {b}"
+
+
+def _when(value: object) -> str:
+    if _missing(value):
+        return "unknown"
+    try:
+        stamp = pd.Timestamp(str(value))
+    except ValueError:
+        return str(value)
+    zone = " UTC" if stamp.tzinfo is not None and stamp.utcoffset().total_seconds() == 0 else ""
+    return stamp.strftime("%Y-%m-%d %H:%M") + zone
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{int(n):,} {word}{'' if int(n) == 1 else 's'}"
+
+
+def _tone_text(value: object) -> str:
+    if _missing(value):
+        return "n/a"
+    v = float(value)
+    word = "positive" if v >= 0.05 else "negative" if v <= -0.05 else "neutral"
+    return f"{v:+.2f} ({word}; VADER, -1 to +1)"

@@ -1,0 +1,291 @@
+"""Shared HTML: links to other pages of the site, the page header and contents, cards and
+marked-up sentences, and the table rows several pages share (quotes, actors)."""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from presslens.config import project_root
+from presslens.store import Store
+from presslens.views.common import (
+    NO_SOURCE,
+    THEME_UNDERLINE,
+    _articles,
+    _attrs,
+    _date,
+    _empty,
+    _missing,
+    _plural,
+    _seen,
+    _text,
+    _theme_label,
+    date_range,
+    resolve_actor,
+    resolve_article,
+    resolve_theme,
+)
+
+
+@lru_cache(maxsize=16)
+def _read_site(path: str, mtime_ns: int) -> dict[str, str]:
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    reports = data.get("reports", {}) if isinstance(data, dict) else {}
+    return {str(k): str(v) for k, v in reports.items() if v}
+
+
+def load_site(site: str | Path) -> dict[str, str]:
+    """Report key -> page of the site map at `site`; {} when site is "" or the file is missing.
+
+    A relative path is tried from the working directory, then from the project root.
+    """
+    if not site:
+        return {}
+    path = Path(site)
+    if not path.is_absolute() and not path.exists():
+        path = project_root() / path
+    if not path.is_file():
+        return {}
+    return _read_site(str(path.resolve()), path.stat().st_mtime_ns)
+
+
+def report_href(key: str, site: str | Path) -> str | None:
+    """The page for report `key` ("actor:<id>", "theme:<id>", ...) or None when not in the site."""
+    return load_site(site).get(key)
+
+
+def link(key: str, text: object, site: str | Path, *, title: str | None = None) -> str:
+    """Escaped `text`, wrapped in a link to report `key` when the site has it."""
+    label = html.escape(_text(text))
+    href = report_href(key, site)
+    if href is None:
+        return label
+    tip = f' title="{html.escape(title)}"' if title else ""
+    return f'<a href="{html.escape(href)}"{tip}>{label}</a>'
+
+
+def _links(link, keys: Iterable, texts: Iterable, site: str | Path) -> list[str]:
+    """`link(key, text, site)` for each pair: a column of links for a table."""
+    return [link(key, text, site) for key, text in zip(keys, texts, strict=True)]
+
+
+def actor_link(actor_id: str, name: str, site: str | Path) -> str:
+    """The actor's name, linked to their profile when it is part of the site."""
+    return link(f"actor:{actor_id}", name, site)
+
+
+def theme_link(theme: str, site: str | Path, label: str | None = None) -> str:
+    """The theme's label (its id when unknown), linked to its report when part of the site."""
+    return link(f"theme:{theme}", label or _theme_label(theme), site)
+
+
+def article_link(article_id: str, title: str | None, site: str | Path) -> str:
+    """The article's title (its id when untitled), linked to its brief when part of the site."""
+    return link(f"article:{article_id}", title or article_id, site)
+
+
+def header(st: Store, title: str, params: Mapping[str, object], site: str | Path = "") -> str:
+    """The banner every report starts with.
+
+    Shows the report title, corpus name, the page's own scope (the articles it is about:
+    how many, their dates and sources), when the page was built, links back to the index
+    and the overview when the page is part of a site, and the parameters.
+
+    The scope is that of the actor, theme or article named in `params`; pages about the
+    whole corpus (or whose subject cannot be resolved) show the corpus. Keeping corpus-wide
+    counts off subject pages lets the report runner leave them alone when unrelated
+    articles are added.
+    """
+    meta = st.meta
+    facts = [
+        f"corpus <b>{html.escape(_text(meta.get('corpus') or st.path.name))}</b>",
+        *_scope(st, params),
+        f"built {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}".rstrip(),
+    ]
+    nav = ""
+    if site:
+        items = ['<a href="index.html">&larr; All reports</a>']
+        overview = report_href("overview", site)
+        if overview and "overview" not in title.lower():
+            items.append(f'<a href="{html.escape(overview)}">Corpus overview</a>')
+        nav = f'<div style="margin-bottom:.3rem">{" &middot; ".join(items)}</div>'
+    shown = " ".join(
+        f"<code>{html.escape(str(k))} = {html.escape(repr(v))}</code>" for k, v in params.items()
+    )
+    return (
+        '<div class="pl-header" style="font:14px/1.5 system-ui,sans-serif;border-left:4px solid '
+        '#1f5fa8;background:#f5f8fc;padding:.6rem .9rem;margin:.2rem 0 .8rem">'
+        f"{nav}"
+        f'<div style="font-size:17px;font-weight:600">PressLens &middot; {html.escape(title)}</div>'
+        f'<div>{" &middot; ".join(facts)}</div>'
+        + (f'<div style="color:#555">Parameters: {shown}</div>' if shown else "")
+        + "</div>"
+    )
+
+
+def _scope(st: Store, params: Mapping[str, object]) -> list[str]:
+    """Header facts (escaped HTML) about the articles a page covers; the corpus by default."""
+    articles, scope = None, ""
+    try:
+        if params.get("actor"):
+            scope = "named in "
+            actor_id = resolve_actor(st, str(params["actor"]))["actor_id"]
+            ids = st.sql("SELECT DISTINCT article_id FROM mentions WHERE actor_id = ?", [actor_id])
+            articles = _articles(st)
+            articles = articles[articles["article_id"].isin(ids["article_id"])]
+        elif params.get("theme"):
+            scope = "found in "
+            theme = resolve_theme(st, str(params["theme"])).id
+            ids = st.sql("SELECT DISTINCT article_id FROM article_themes WHERE theme = ?", [theme])
+            articles = _articles(st)
+            articles = articles[articles["article_id"].isin(ids["article_id"])]
+        elif params.get("article_id"):
+            art = resolve_article(st, str(params["article_id"]))
+            return [html.escape(_date(art["date"]) or "undated"),
+                    html.escape(_text(art["source"]) or NO_SOURCE)]
+    except KeyError:
+        articles = None
+    if articles is None:
+        n = int(st.meta.get("n_articles") or 0)
+        rejected = int(st.meta.get("n_rejected") or 0)
+        return [_plural(n, "article") + (f" ({rejected} rejected)" if rejected else ""),
+                html.escape(date_range(st)),
+                _plural(len(st.meta.get("sources") or []), "source")]
+    dates = articles["date"].dropna()
+    return [scope + _plural(len(articles), "article"),
+            html.escape(_seen(dates.min(), dates.max()) if len(dates) else "undated"),
+            _plural(articles["source"].nunique(), "source")]
+
+
+def section_anchor(section: str) -> str:
+    """The id JupyterLab and nbconvert give a markdown heading: its text, spaces as hyphens."""
+    return section.strip().replace(" ", "-")
+
+
+def toc(sections: Sequence[str]) -> str:
+    """A short table of contents linking to the notebook's markdown headings of these names."""
+    items = "".join(
+        f'<li><a href="#{html.escape(section_anchor(s))}">{html.escape(s)}</a></li>'
+        for s in sections
+    )
+    return (
+        '<nav class="pl-toc" style="font:14px/1.5 system-ui,sans-serif;margin:.2rem 0 1rem">'
+        f'<b>Contents</b><ol style="margin:.2rem 0 0 1.2rem;padding:0">{items}</ol></nav>'
+    )
+
+
+def note(text: str) -> str:
+    """A short escaped remark in muted type (for empty results and caveats)."""
+    return f'<p class="pl-note" style="color:#555;font-style:italic">{html.escape(text)}</p>'
+
+
+def _card(title_html: str, fields: Sequence[tuple[str, str]]) -> str:
+    rows = "".join(
+        f'<tr><th style="text-align:left;vertical-align:top;padding-right:1rem;'
+        f'white-space:nowrap;color:#444">{html.escape(k)}</th>'
+        f'<td style="text-align:left">{v}</td></tr>'
+        for k, v in fields)
+    return (
+        '<div class="pl-card" style="font:14px/1.5 system-ui,sans-serif;margin:.4rem 0 1rem">'
+        f'<div style="font-size:20px;font-weight:600;margin-bottom:.3rem">{title_html}</div>'
+        f'<table style="border-collapse:collapse">{rows}</table></div>'
+    )
+
+
+def _marked_sentence(text: str, start: int, end: int, spans: Iterable[tuple[int, int]], *,
+                     title: str = "") -> str:
+    """text[start:end] escaped and stripped, with the given spans wrapped in <mark>."""
+    start, end = int(start), int(end)
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    out, pos = [], start
+    for s, e in sorted((max(int(s), start), min(int(e), end)) for s, e in spans):
+        if s < pos or e <= s:
+            continue
+        out.append(html.escape(text[pos:s]))
+        out.append(f'<mark title="{html.escape(title)}" style="background:#ffe58a;padding:0 1px">'
+                   f"{html.escape(text[s:e])}</mark>")
+        pos = e
+    out.append(html.escape(text[pos:end]))
+    return "".join(out)
+
+
+def _underlined(text: str, start: int, end: int, spans: Sequence[tuple[int, int, str]]) -> str:
+    """text[start:end] escaped, with theme spans (which may overlap anything) underlined."""
+    if start >= end:
+        return ""
+    inside = [(max(s, start), min(e, end), label) for s, e, label in spans
+              if s < end and e > start]
+    if not inside:
+        return html.escape(text[start:end])
+    cuts = sorted({start, end, *(s for s, _, _ in inside), *(e for _, e, _ in inside)})
+    out = []
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        piece = html.escape(text[a:b])
+        labels = sorted({label for s, e, label in inside if s <= a and e >= b})
+        if labels:
+            piece = (f'<span class="pl-theme" title="{html.escape(", ".join(labels))}" '
+                     f'style="border-bottom:2px solid {THEME_UNDERLINE}">{piece}</span>')
+        out.append(piece)
+    return "".join(out)
+
+
+def _quote_table(st: Store, quotes: pd.DataFrame, *, site: str | Path, speaker: bool,
+                 newest_first: bool = True) -> pd.DataFrame:
+    # Per actor: when and where, with a link to the brief; per article: who said it.
+    columns = (["speaker", "cue", "statement", "direct"] if speaker else
+               ["date", "source", "cue", "statement", "direct", "article", "article_id"])
+    if quotes.empty:
+        return _empty(columns)
+    articles = _articles(st).set_index("article_id")
+    actors = st.table("actors").set_index("actor_id")
+    quotes = quotes.assign(date=quotes["article_id"].map(articles["date"]),
+                           source=quotes["article_id"].map(articles["source"]),
+                           title=quotes["article_id"].map(articles["title"]))
+    if newest_first:
+        quotes = quotes.sort_values(["date", "article_id", "start"],
+                                    ascending=[False, True, True], na_position="last")
+    else:
+        quotes = quotes.sort_values("start")
+    direct = quotes["direct"].astype(bool)
+    statements = [f"“{_text(c)}”" if d else _text(c)
+                  for c, d in zip(quotes["content"], direct, strict=True)]
+    speakers = [
+        actor_link(a, actors["name"].get(a, a), site) if not _missing(a)
+        else html.escape(_text(t) or "unknown")
+        for a, t in zip(quotes["speaker_actor_id"], quotes["speaker_text"], strict=True)
+    ]
+    out = pd.DataFrame({
+        "date": quotes["date"].values,
+        "source": quotes["source"].values,
+        "speaker": speakers,
+        "cue": quotes["cue"].values,
+        "statement": statements,
+        "direct": direct.values,
+        "article": _links(article_link, quotes["article_id"], quotes["title"], site),
+        "article_id": quotes["article_id"].values,
+    })
+    return _attrs(out[columns], html=["speaker", "article"], hide=["article_id"])
+
+
+def _actor_counts(st: Store, table: pd.DataFrame, site: str | Path) -> pd.DataFrame:
+    """Rows of actors (indexed by actor_id in `table`) with name, kind, link and their
+    sentence and article counts."""
+    actors = st.table("actors").set_index("actor_id")
+    out = pd.DataFrame({
+        "actor_id": table.index,
+        "name": table.index.map(actors["name"]),
+        "kind": table.index.map(actors["kind"]),
+        "sentences": table["sentences"].astype("int64").values,
+        "articles": table["articles"].astype("int64").values,
+    })
+    out["actor"] = _links(actor_link, out["actor_id"], out["name"], site)
+    return out
