@@ -123,6 +123,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def one_line(message: str) -> str:
+    """A message on one line: a parser's multi-line report (YAML's caret pointer) joined by '; '."""
+    parts = [part.strip() for part in message.splitlines()]
+    return "; ".join(part for part in parts if part.strip("^ "))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; user errors are one line on stderr naming the file, exit status 2."""
     from presslens.errors import UserError
@@ -131,7 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.func(args)
     except UserError as error:  # programming errors keep their traceback
-        print(f"presslens {args.command}: error: {error}", file=sys.stderr)
+        print(f"presslens {args.command}: error: {one_line(str(error))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

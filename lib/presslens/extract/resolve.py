@@ -51,8 +51,10 @@ class Override:
 
 def load_overrides(path: str | Path | None) -> list[Override]:
     """Read the analyst's actor table; a YAML list of entries (see data/actors.yml)."""
-    if path is None or not Path(path).exists():
+    if path is None:
         return []
+    if not Path(path).is_file():  # a table the user named: never ignore it silently
+        raise ActorTableError(f"{path}: no such actor table; check the path given to --actors")
     path = Path(path)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
