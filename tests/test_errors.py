@@ -31,14 +31,16 @@ def test_errors_every_user_error_is_a_user_error(module, name):
     "import presslens.cli; presslens.cli.build_parser()",
 ])
 def test_errors_light_imports(statement):
-    code = f"{statement}; import sys; print(sorted(m for m in ('spacy', 'pandas', 'duckdb', 'numpy') if m in sys.modules))"
+    heavy = "('spacy', 'pandas', 'duckdb', 'numpy')"
+    code = f"{statement}; import sys; print(sorted(m for m in {heavy} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
 
 @pytest.mark.parametrize("message, line", [
     ("a.yml: bad", "a.yml: bad"),
-    ("a.yml: while parsing\nexpected a node\n  in \"x\", line 2, column 1:\n    \n    ^", "a.yml: while parsing; expected a node; in \"x\", line 2, column 1:"),
+    ("a.yml: while parsing\nexpected a node\n  in \"x\", line 2, column 1:\n    \n    ^",
+     "a.yml: while parsing; expected a node; in \"x\", line 2, column 1:"),
 ])
 def test_errors_one_line(message, line):
     assert one_line(message) == line
