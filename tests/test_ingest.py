@@ -132,3 +132,181 @@ def test_ingest_duplicate_ids_made_unique(tmp_path):
 def test_ingest_drops_transcript_stage_directions(raw, clean):
     body, _ = clean_text(raw, title="Remarks")
     assert body == clean
+
+
+# -- encodings -------------------------------------------------------------------------------
+
+FRENCH = ("Genève, mardi\n\nLe président français a rencontré à Zürich les délégués de "
+          "l'Union européenne. Les négociations reprendront à Bâle, a déclaré le ministère.")
+QUOTES = ("Talks in Kraków\n\nThe minister said “we will not yield” — and the talks in Kraków "
+          "collapsed on Monday. “Dialogue” remains possible, the café owner said.")
+
+
+@pytest.mark.parametrize("encoding, text, note", [
+    ("utf-8", FRENCH, None),
+    ("utf-8-sig", FRENCH, None),
+    ("utf-16", FRENCH, None),            # with its byte-order mark (little-endian here)
+    ("utf-16-be", "\ufeff" + FRENCH, None),
+    ("utf-32", FRENCH, None),
+    ("latin-1", FRENCH, "cp1252"),       # Latin-1's letters are cp1252's
+    ("cp1252", QUOTES, "cp1252"),
+    ("mac_roman", FRENCH, "mac_roman"),
+    ("mac_roman", QUOTES, "mac_roman"),
+])
+def test_ingest_encodings_read_as_clean_text(tmp_path, encoding, text, note):
+    path = tmp_path / "article.txt"
+    path.write_bytes(text.encode(encoding))
+    articles = read_articles([path]).articles
+    assert len(articles) == 1
+    expected_title, expected_body = text.lstrip("\ufeff").split("\n\n")
+    assert articles.title[0] == expected_title
+    assert articles.text[0] == expected_body
+    if note is None:
+        assert articles.encoding_note[0] is None
+    else:
+        assert f"decoded as {note}" in articles.encoding_note[0]
+
+
+def test_ingest_utf16_without_bom_is_read_with_a_note(tmp_path):
+    (tmp_path / "a.txt").write_bytes(FRENCH.encode("utf-16-le"))
+    articles = read_articles([tmp_path]).articles
+    assert articles.text[0] == FRENCH.split("\n\n")[1]
+    assert "utf-16-le" in articles.encoding_note[0]
+
+
+def test_ingest_utf16_jsonl_records(tmp_path):
+    records = [{"id": "g1", "text": FRENCH}, {"id": "g2", "text": QUOTES}]
+    (tmp_path / "a.jsonl").write_bytes("\n".join(json.dumps(r, ensure_ascii=False)
+                                                 for r in records).encode("utf-16"))
+    articles = read_articles([tmp_path]).articles
+    assert articles.source_id.tolist() == ["g1", "g2"]
+    assert articles.line.tolist() == [1, 2]
+    assert "“we will not yield”" in articles.text[1]
+
+
+# -- binary inputs ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name, data, reason", [
+    ("report.txt", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "a PDF document"),
+    ("memo.txt", b"PK\x03\x04\x14\x00\x06\x00" + b"word/document.xml" * 4, "zip archive"),
+    ("old.csv", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "Microsoft Office"),
+    ("photo.html", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "a PNG image"),
+    ("photo.md", b"\xff\xd8\xff\xe0\x00\x10JFIF", "a JPEG image"),
+    ("anim.json", b"GIF89a\x01\x00\x01\x00", "a GIF image"),
+    ("dump.jsonl", b"\x1f\x8b\x08\x00" + bytes(range(40)), "a gzip archive"),
+    ("tool.txt", b"\x7fELF\x02\x01\x01" + b"\x00" * 40, "an executable"),
+    ("nul.txt", b"Summit opens\n\nLeaders\x00 met\x00 on Tuesday.", "NUL bytes"),
+    ("controls.txt", bytes(range(1, 9)) * 50 + b"Leaders met.", "printable"),
+])
+def test_ingest_binary_rejected_whatever_the_extension(tmp_path, name, data, reason):
+    (tmp_path / name).write_bytes(data)
+    corpus = read_articles([tmp_path])
+    assert corpus.articles.empty
+    assert corpus.rejected.reason[0].startswith("not text:")
+    assert reason in corpus.rejected.reason[0]
+
+
+def test_ingest_random_bytes_are_not_an_article(tmp_path):
+    import random
+
+    generator = random.Random(14)
+    for number in range(5):
+        (tmp_path / f"noise-{number}.txt").write_bytes(generator.randbytes(4096))
+    corpus = read_articles([tmp_path])
+    assert corpus.articles.empty
+    assert len(corpus.rejected) == 5
+    assert all(reason.startswith("not text:") for reason in corpus.rejected.reason)
+
+
+def test_ingest_a_word_starting_like_a_signature_is_text(tmp_path):
+    (tmp_path / "a.txt").write_text("BZh and ID3 are only letters here.\n\nThe talks went on.")
+    assert len(read_articles([tmp_path]).articles) == 1
+
+
+# -- ids ---------------------------------------------------------------------------------------
+
+LONG = "wh-2023-10-25-readout-of-president-bidens-call-with-prime-minister-netanyahu-of-israel"
+
+
+def test_ingest_source_id_kept_and_long_ids_stay_distinct(tmp_path):
+    records = [{"id": LONG + "-first-call", "text": "One."}, {"id": LONG + "-second-call", "text": "Two."},
+               {"id": "Short ID", "text": "Three."}]
+    (tmp_path / "a.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n")
+    articles = read_articles([tmp_path]).articles
+    assert articles.source_id.tolist() == [r["id"] for r in records]
+    first, second, short = articles.article_id
+    assert first != second and len(first) <= 80 and len(second) <= 80
+    assert first.startswith("wh-2023-10-25-readout-of-president-bidens-call")
+    assert short == "short-id"
+    assert articles.path[2].endswith("a.jsonl:3") and articles.line[2] == 3
+
+
+def test_ingest_ids_collisions_resolved_in_input_order(tmp_path):
+    # "a b", "A-B" and "a.b" share the slug "a-b"; a record whose own id is "a-b-2" comes first.
+    ids = ["a-b-2", "a b", "A-B", "a.b"]
+    (tmp_path / "a.jsonl").write_text("\n".join(json.dumps({"id": i, "text": f"Text {n}."})
+                                                for n, i in enumerate(ids)) + "\n")
+    first = read_articles([tmp_path]).articles
+    again = read_articles([tmp_path]).articles
+    assert first.article_id.tolist() == ["a-b-2", "a-b", "a-b-3", "a-b-4"]
+    assert again.article_id.tolist() == first.article_id.tolist()
+    assert first.source_id.tolist() == ids
+
+
+def test_ingest_file_articles_have_no_source_id(tmp_path):
+    (tmp_path / "note.txt").write_text("A title\n\nSome text.")
+    articles = read_articles([tmp_path]).articles
+    assert articles.source_id.isna().all() and articles.line.isna().all()
+    assert articles.article_id[0] == "note"
+
+
+@pytest.mark.parametrize("value, slug", [
+    ("x" * 80, "x" * 80),
+    ("x" * 81, "x" * 71 + "-"),   # cut, then a digest of the whole id
+])
+def test_ids_id_slug_length(value, slug):
+    from presslens.ids import id_slug
+
+    result = id_slug(value)
+    assert len(result) <= 80 and result.startswith(slug)
+
+
+def test_ids_slug_is_shared_by_resolve():
+    from presslens.extract import resolve
+    from presslens.ids import slugify as ids_slugify
+
+    assert resolve.slugify is ids_slugify
+
+
+# -- hostile records -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("record, reason", [
+    ({"id": "l", "text": ["a", "list"]}, "'text' is a list"),
+    ({"id": "n", "text": 42}, "'text' is a int"),
+    ({"id": "e", "text": ""}, "no 'text'"),
+])
+def test_ingest_text_must_be_a_string(tmp_path, record, reason):
+    (tmp_path / "a.jsonl").write_text(json.dumps(record) + "\n")
+    corpus = read_articles([tmp_path])
+    assert corpus.articles.empty and reason in corpus.rejected.reason[0]
+
+
+def test_ingest_controls_surrogates_and_overrides_removed(tmp_path):
+    text = "Talks \\u0000resumed\\u202e in \\ud800Kazan\\u0007 today."
+    (tmp_path / "a.jsonl").write_text('{"id": "s", "title": "T\\u0000itle", "text": "' + text + '"}\n')
+    article = read_articles([tmp_path]).articles.iloc[0]
+    assert article.text == "Talks resumed in \ufffdKazan today."
+    assert article.title == "Title"
+
+
+def test_ingest_deep_json_and_yaml_alias_bomb(tmp_path):
+    (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    bomb = "---\na: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
+        f"*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n" for i in range(8)
+    ) + "title: *i\n---\nThe body of the bomb.\n"
+    (tmp_path / "bomb.md").write_text(bomb)
+    corpus = read_articles([tmp_path])
+    assert corpus.articles.article_id.tolist() == ["bomb"]
+    assert corpus.articles.title[0] == "The body of the bomb."
+    assert "cannot read" in corpus.rejected.reason[0]
