@@ -64,7 +64,14 @@ def actor(code):
     return [{"actorText": code, "code": code}]
 
 
-def test_events_eval_plover_scores(tmp_path, nlp):
+@pytest.fixture
+def settings(tmp_path):
+    from presslens.config import Settings
+
+    return Settings.from_env(cache_dir=tmp_path / "cache")
+
+
+def test_events_eval_plover_scores_the_store(tmp_path, nlp, settings):
     path = write_plover(tmp_path, [
         {"text": "The United States imposed sanctions on Iran.", "event": "SANCTION",
          "source": actor("USA"), "target": actor("IRN")},
@@ -72,20 +79,29 @@ def test_events_eval_plover_scores(tmp_path, nlp):
          "source": actor("RUS"), "target": actor("POL")},
         {"text": "The United Nations criticized Israel.", "event": "DISAPPROVE",
          "source": actor("IGO"), "target": actor("ISR")},
+        # one side named: the store holds the event with its source only
+        {"text": "Iran rejected the proposal.", "event": "REJECT", "source": actor("IRN")},
+        # a trigger without any actor: nothing in the store, right only for the trigger line
+        {"text": "The talks were cancelled.", "event": "REDUCE_RELATIONS_UNKNOWN"},
+        {"text": "Officials condemned the attack.", "event": "DISAPPROVE"},
         {"text": "Rain fell on the city.", "event": "DEMAND", "source": actor("USA"),
          "target": ""},
     ])
-    scores = eval_plover(path, nlp=nlp)
-    assert scores["n"] == 4
-    assert scores["accuracy"] == 0.75 and scores["coverage"] == 0.75
-    assert scores["source_accuracy"] == 1.0 and scores["n_source"] == 2   # IGO is not a country
+    scores = eval_plover(path, nlp=nlp, settings=settings, workdir=tmp_path)
+    assert scores["n"] == 6 and scores["skipped"] == 1
+    assert scores["accuracy"] == pytest.approx(4 / 6, abs=1e-3)
+    assert scores["coverage"] == pytest.approx(4 / 6, abs=1e-3)
+    assert scores["trigger_only_accuracy"] == pytest.approx(5 / 6, abs=1e-3)
+    assert scores["source_accuracy"] == 1.0 and scores["n_source"] == 3   # IGO is not a country
     assert scores["target_accuracy"] == pytest.approx(2 / 3, abs=1e-3)
     assert scores["n_target"] == 3
     assert scores["confusion"]["REQUEST"] == {"NONE": 1}
-    assert scores["confusion"]["ASSAULT"] == {"ASSAULT": 1}
+    assert scores["confusion"]["ACCUSE"] == {"ACCUSE": 1, "NONE": 1}
+    assert scores["by_type"]["REJECT"] == "1/1"
+    assert (tmp_path / "store" / "interactions.parquet").exists()   # what was scored
 
 
-def test_events_eval_petrarch_scores(tmp_path, nlp):
+def test_events_eval_petrarch_scores_the_store(tmp_path, nlp, settings):
     records = [
         {"text": "Russia attacked Ukraine.", "noevents": False,
          "expected": [{"source": "RUS", "target": "UKR", "code": "190"}]},
@@ -98,10 +114,21 @@ def test_events_eval_petrarch_scores(tmp_path, nlp):
     ]
     path = tmp_path / "petrarch.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in records))
-    scores = eval_petrarch(path, nlp=nlp)
+    scores = eval_petrarch(path, nlp=nlp, settings=settings, workdir=tmp_path)
     assert scores["n"] == 2 and scores["accuracy"] == 0.5
     assert scores["unscored"] == 1
-    assert scores["n_no_event"] == 2 and scores["false_alarm_rate"] == 0.5
+    assert scores["n_no_event"] == 2 and scores["false_alarms"] == 1
+    assert scores["false_alarm_rate"] == 0.5
+
+
+def test_events_eval_same_text_twice(tmp_path, settings):
+    from presslens.evaluate.events import store_events
+
+    held = store_events(["Russia attacked Ukraine.", "Nothing happened.",
+                         "Russia attacked Ukraine."], settings=settings, workdir=tmp_path)
+    assert [h.types for h in held] == [{"ASSAULT"}, set(), {"ASSAULT"}]
+    assert all(h.in_store for h in held)
+    assert held[0].first("ASSAULT") == ("ASSAULT", "RUS", "UKR", None)
 
 
 def test_events_eval_missing_suite(tmp_path, monkeypatch):
@@ -113,11 +140,11 @@ def test_events_eval_missing_suite(tmp_path, monkeypatch):
         eval_petrarch()
 
 
-def test_events_eval_suite_folder(tmp_path, nlp):
+def test_events_eval_suite_folder(tmp_path, nlp, settings):
     folder = tmp_path / "plover_gsr"
     folder.mkdir()
     (folder / "PLOVER_GSR_CAMEO.json").write_text(json.dumps([
         {"text": "Iran and China signed an agreement.", "event": "AGREE",
          "source": actor("IRN") + actor("CHN"), "target": None}]))
-    scores = eval_plover(tmp_path, nlp=nlp)
+    scores = eval_plover(tmp_path, nlp=nlp, settings=settings)
     assert scores["n"] == 1 and scores["accuracy"] == 1.0 and scores["n_target"] == 0

@@ -131,13 +131,28 @@ def test_interactions_rules(nlp, lexicon, text, expected):
 
 
 @pytest.mark.parametrize("text", [
-    "Iran signed the document.",                  # no actor as recipient
     "The ministers met in Paris.",                 # a place is not a participant
-    "Tehran and Iran signed an agreement.",        # no self-interaction
     "The weather improved across the region.",     # no trigger
 ])
 def test_interactions_none(nlp, lexicon, text):
     assert interactions(nlp, lexicon, text) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the side the text does not name stays None
+    ("Iran signed the document.", {(IRN, "AGREE", None)}),
+    ("Iraq was attacked on Monday.", {(None, "ASSAULT", "country:IRQ")}),
+    ("The attack on Iraq killed ten people.", {(None, "ASSAULT", "country:IRQ")}),
+    ("Thailand rejected the proposal.", {("country:THA", "REJECT", None)}),
+    # no self-interaction: the capital is its country
+    ("Tehran and Iran signed an agreement.", {(IRN, "AGREE", None)}),
+    # a named recipient or partner keeps the pair: no extra one-sided row
+    ("Russia attacked Ukraine.", {("country:RUS", "ASSAULT", "country:UKR")}),
+    ("Talks between Iran and Pakistan ended.",
+     {(IRN, "CONSULT", "country:PAK"), ("country:PAK", "CONSULT", IRN)}),
+])
+def test_interactions_one_side(nlp, lexicon, text, expected):
+    assert triples(interactions(nlp, lexicon, text)) == expected
 
 
 @pytest.mark.parametrize("text, expected, negated", [

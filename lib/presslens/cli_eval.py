@@ -17,7 +17,8 @@ def add_eval_commands(commands: argparse._SubParsersAction) -> None:
     evaluate = commands.add_parser(
         "eval", help="score the extractors on public benchmark suites (PLOVER, PETRARCH-2, GUM)",
         description="Score PressLens on the public gold standards kept outside the repository: "
-                    "plover and petrarch (event types of interactions), gum (named actor mentions "
+                    "plover and petrarch (event types the store's interactions table holds after "
+                    "'presslens extract' of each text), gum (named actor mentions "
                     "and quote speakers on GUM Wikinews). The suites are read from --suites, "
                     "else $PRESSLENS_EVAL, else <project root>/../shared/eval.")
     evaluate.add_argument("suite", choices=(*SUITES, "all"), help="suite to run, or all")
@@ -145,6 +146,7 @@ def _suite_runner(suite: str) -> Callable:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
+    from presslens.config import Settings
     from presslens.evaluate.events import eval_dir
     from presslens.nlp import load_pipeline
 
@@ -155,12 +157,16 @@ def cmd_eval(args: argparse.Namespace) -> int:
               "--suites DIR", file=sys.stderr)
         return 2
     nlp = load_pipeline(args.model)
+    settings = Settings.from_env(model=args.model)
     suites = SUITES if args.suite == "all" else (args.suite,)
     results: dict[str, dict] = {}
     failed = 0
     for suite in suites:
         try:
-            results[suite] = _suite_runner(suite)(folder, nlp=nlp)
+            if suite == "gum":
+                results[suite] = _suite_runner(suite)(folder, nlp=nlp)
+            else:
+                results[suite] = _suite_runner(suite)(folder, nlp=nlp, settings=settings)
         except FileNotFoundError as error:
             print(f"presslens eval {suite}: error: {error}", file=sys.stderr)
             failed += 1

@@ -1,4 +1,9 @@
-"""Event-type scores of the interaction extractor on the PLOVER and PETRARCH-2 gold records.
+"""Scores of what the store holds for the PLOVER and PETRARCH-2 gold records.
+
+Each suite text goes through `presslens extract` (the same pipeline, one article per text) and a
+record is right when the store's `interactions` table holds its gold event type. The type of
+the text's main trigger, with or without actors, is kept as a secondary figure
+(`trigger_only_accuracy`): it is not in the store and users never see it.
 
 The suites live outside the repository, in $PRESSLENS_EVAL or else `<project root>/../shared/eval`:
 `plover_gsr/PLOVER_GSR_CAMEO.json` (the PLOVER gold-standard records from the CAMEO manual) and
@@ -12,15 +17,15 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from presslens.config import project_root
+from presslens.config import Settings, project_root
 from presslens.extract.actors import ActorFinder
 from presslens.extract.interactions import (
     PLOVER_TYPES,
@@ -30,6 +35,8 @@ from presslens.extract.interactions import (
     load_triggers,
 )
 from presslens.geo import gazetteer
+from presslens.pipeline import extract_corpus
+from presslens.store import open_store
 
 PLOVER_FILE = Path("plover_gsr") / "PLOVER_GSR_CAMEO.json"
 PETRARCH_FILE = Path("petrarch2") / "petrarch2_gsr_validation.jsonl"
@@ -99,14 +106,81 @@ def suite_path(path: Path | str | None, relative: Path) -> Path:
     return file
 
 
-def _parsed(records: list[dict], nlp: Language | None, lexicon: TriggerLexicon | None,
-            ) -> tuple[ActorFinder, TriggerLexicon, Iterator[tuple[dict, Doc]]]:
-    """What every event suite needs: an actor finder, the lexicon, and (record, Doc) pairs."""
+class HeldEvent(NamedTuple):
+    """One interaction row of the store, with the countries of its actors."""
+
+    event_type: str
+    source_country: str | None
+    target_country: str | None
+    missing_side: str | None        # "source", "target" or None (both named)
+
+
+class StoreEvents(NamedTuple):
+    """What the store holds for one suite record: its interaction rows (not negated)."""
+
+    rows: list[HeldEvent]
+    in_store: bool                  # False when ingest rejected the text
+
+    @property
+    def types(self) -> set[str]:
+        return {row.event_type for row in self.rows}
+
+    def first(self, event_type: str) -> HeldEvent | None:
+        return next((r for r in self.rows if r.event_type == event_type), None)
+
+
+def store_events(texts: list[str], *, settings: Settings | None = None,
+                 workdir: Path | None = None) -> list[StoreEvents]:
+    """Put each text through `presslens extract` (one article per distinct text) and read back
+    the interactions table: one StoreEvents per text, in order.
+
+    The store is written to `workdir` (a temporary folder when None) and removed with it.
+    """
+    settings = settings or Settings.from_env()
+    if workdir is None:
+        with tempfile.TemporaryDirectory(prefix="presslens-eval-") as tmp:
+            return store_events(texts, settings=settings, workdir=Path(tmp))
+    ids: dict[str, str] = {}
+    for text in texts:
+        ids.setdefault(text.strip(), f"record-{len(ids) + 1:05d}")
+    corpus = Path(workdir) / "suite.jsonl"
+    corpus.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for t, i in ids.items()),
+                      encoding="utf-8")
+    extract_corpus([corpus], Path(workdir) / "store", settings=settings, name="eval")
+    store = open_store(Path(workdir) / "store")
+    try:
+        articles = set(store.table("articles")["article_id"])
+        found = store.sql(
+            "SELECT i.article_id, i.event_type, s.country AS source_country, "
+            "t.country AS target_country, i.missing_side FROM interactions i "
+            "LEFT JOIN actors s ON s.actor_id = i.source_actor_id "
+            "LEFT JOIN actors t ON t.actor_id = i.target_actor_id "
+            "WHERE NOT i.negated ORDER BY i.article_id, i.sentence_id")
+    finally:
+        store.close()
+    by_article: dict[str, list] = defaultdict(list)
+    for row in found.itertuples():
+        by_article[row.article_id].append(HeldEvent(
+            row.event_type, _text_or_none(row.source_country),
+            _text_or_none(row.target_country), _text_or_none(row.missing_side)))
+    return [StoreEvents(by_article.get(ids[t.strip()], []), ids[t.strip()] in articles)
+            for t in texts]
+
+
+def _text_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _trigger_types(texts: list[str], nlp: Language | None,
+                   lexicon: TriggerLexicon | None) -> list[str | None]:
+    """Secondary figure: the type of each text's main trigger, whether or not any actor takes
+    part (`predict_event`); the store never holds it."""
     if nlp is None:
         from presslens.nlp import load_pipeline
         nlp = load_pipeline()
-    parsed = zip(records, nlp.pipe(r["text"] for r in records), strict=True)
-    return ActorFinder(), lexicon or load_triggers(), parsed
+    finder, lexicon = ActorFinder(), lexicon or load_triggers()
+    return [predict_event(doc, finder=finder, lexicon=lexicon).event_type
+            for doc in nlp.pipe(texts)]
 
 
 class Prediction(NamedTuple):
@@ -117,7 +191,7 @@ class Prediction(NamedTuple):
 
 
 def predict_event(doc: Doc, *, finder: ActorFinder, lexicon: TriggerLexicon) -> Prediction:
-    """The main event of a short text.
+    """The main trigger of a short text (the trigger-only figure, not what the store holds).
 
     Its type is that of the first trigger not negated (else the first) in `find_triggers`
     order: the trigger nearest the root of the first sentence, so "X refused to meet Y" is a
@@ -135,7 +209,8 @@ def predict_event(doc: Doc, *, finder: ActorFinder, lexicon: TriggerLexicon) -> 
                 interactions[0] if interactions else None)
     if best is None:
         return Prediction(event_type, None, None, "trigger")
-    source, target = found.actors.get(best.source_key), found.actors.get(best.target_key)
+    source = found.actors.get(best.source_key) if best.source_key else None
+    target = found.actors.get(best.target_key) if best.target_key else None
     return Prediction(event_type, source.country if source else None,
                       target.country if target else None, "interaction")
 
@@ -152,48 +227,56 @@ def _ratio(numerator: int, denominator: int) -> float | None:
     return round(numerator / denominator, 4) if denominator else None
 
 
-def eval_plover(path: Path | None = None, *, nlp: Language | None = None,
-                lexicon: TriggerLexicon | None = None) -> dict:
-    """Score event types, and source and target countries, on the PLOVER gold records.
+def eval_plover(path: Path | None = None, *, settings: Settings | None = None,
+                nlp: Language | None = None, lexicon: TriggerLexicon | None = None,
+                workdir: Path | None = None) -> dict:
+    """Score what the store holds for the PLOVER gold records.
 
     Every record with an `event` (the DOCUMENT record aside) is scored once, against its event
-    type after PLOVER_CROSSWALK. The prediction is `predict_event`: the first interaction
-    found, else the type of the first trigger even without two actors.
+    type after PLOVER_CROSSWALK. Its text goes through `presslens extract` (`store_events`);
+    the record is right when the store's interactions table holds a row of that type for it
+    (negated rows do not count).
 
     Returns:
-        n: records scored. accuracy: share whose predicted type equals the gold type (no
-        prediction counts as wrong). coverage: share with any prediction; interaction_coverage:
-        share with a two-actor interaction. source_accuracy: over the n_source records that
-        have a predicted interaction and at least one gold source with a country code, the
-        share where the predicted source actor's country (LocalActor.country) is one of the
-        gold source codes; target_accuracy and n_target likewise for targets. Gold codes that
-        are not countries (IGO, ...) are left out. confusion: gold type -> predicted type (or
-        "NONE") -> count.
+        n: records scored. accuracy: share whose gold type is among the store's rows.
+        coverage: share with any interaction row. source_accuracy: over the n_source records
+        whose first row of the gold type names a source and whose gold source has a country
+        code, the share where that source's country is one of the gold codes;
+        target_accuracy and n_target likewise. Gold codes that are not countries (IGO, ...) are
+        left out. by_type: gold type -> records, right. confusion: gold type -> type found
+        (the gold one when held, else the first row's, else "NONE") -> count.
+        trigger_only_accuracy: the share whose main trigger in the text has the gold type,
+        with or without actors; users never see it, it only says how far the lexicon reaches.
     """
     file = suite_path(path, PLOVER_FILE)
     records = [r for r in json.loads(file.read_text(encoding="utf-8"))
                if isinstance(r, dict) and r.get("event") and r.get("text")
                and r.get("event") != "DOCUMENT"]
-    finder, lexicon, parsed = _parsed(records, nlp, lexicon)
+    scored = [r for r in records if plover_type(r["event"]) in PLOVER_TYPES]
+    texts = [r["text"] for r in scored]
+    held = store_events(texts, settings=settings, workdir=workdir)
+    triggers = _trigger_types(texts, nlp, lexicon)
     counts: Counter = Counter()
     confusion: dict[str, Counter] = defaultdict(Counter)
-    for record, doc in parsed:
+    by_type: dict[str, Counter] = defaultdict(Counter)
+    for record, events, trigger in zip(scored, held, triggers, strict=True):
         expected = plover_type(record["event"])
-        if expected not in PLOVER_TYPES:
-            counts["skipped"] += 1
-            continue
-        predicted = predict_event(doc, finder=finder, lexicon=lexicon)
+        right = expected in events.types
         counts["n"] += 1
-        counts["correct"] += predicted.event_type == expected
-        counts["covered"] += predicted.event_type is not None
-        confusion[expected][predicted.event_type or "NONE"] += 1
-        if predicted.how != "interaction":
+        counts["correct"] += right
+        counts["covered"] += bool(events.rows)
+        counts["not_in_store"] += not events.in_store
+        counts["trigger_correct"] += trigger == expected
+        by_type[expected]["n"] += 1
+        by_type[expected]["right"] += right
+        shown = expected if right else (events.rows[0].event_type if events.rows else "NONE")
+        confusion[expected][shown] += 1
+        row = events.first(expected)
+        if row is None:
             continue
-        counts["interactions"] += 1
-        for role, country in (("source", predicted.source_country),
-                              ("target", predicted.target_country)):
+        for role, country in (("source", row.source_country), ("target", row.target_country)):
             gold = _countries(record.get(role))
-            if gold:
+            if gold and row.missing_side != role:
                 counts[f"n_{role}"] += 1
                 counts[f"{role}_correct"] += country in gold
     n = counts["n"]
@@ -201,57 +284,69 @@ def eval_plover(path: Path | None = None, *, nlp: Language | None = None,
         "n": n,
         "accuracy": _ratio(counts["correct"], n),
         "coverage": _ratio(counts["covered"], n),
-        "interaction_coverage": _ratio(counts["interactions"], n),
         "source_accuracy": _ratio(counts["source_correct"], counts["n_source"]),
         "n_source": counts["n_source"],
         "target_accuracy": _ratio(counts["target_correct"], counts["n_target"]),
         "n_target": counts["n_target"],
-        "skipped": counts["skipped"],
+        "not_in_store": counts["not_in_store"],
+        "skipped": len(records) - n,
+        "trigger_only_accuracy": _ratio(counts["trigger_correct"], n),
+        "by_type": {t: f"{c['right']}/{c['n']}" for t, c in sorted(by_type.items())},
         "confusion": {gold: dict(row) for gold, row in sorted(confusion.items())},
     }
 
 
-def eval_petrarch(path: Path | None = None, *, nlp: Language | None = None,
-                  lexicon: TriggerLexicon | None = None) -> dict:
-    """Score event types on the PETRARCH-2 validation records, and false alarms.
+def eval_petrarch(path: Path | None = None, *, settings: Settings | None = None,
+                  nlp: Language | None = None, lexicon: TriggerLexicon | None = None,
+                  workdir: Path | None = None) -> dict:
+    """Score what the store holds for the PETRARCH-2 validation records, and false alarms.
 
     Expected CAMEO codes become PLOVER types with `cameo_to_plover`. A record expecting events
-    is scored when at least one of its codes has a PLOVER type; the prediction
-    (`predict_event`) is right when it is one of them. Records whose codes are all dropped by
-    PLOVER (01, 02) are counted as `unscored`.
+    is scored when at least one of its codes has a PLOVER type; it is right when the store's
+    interactions (not negated) for its text hold one of them. Records whose codes are all
+    dropped by PLOVER (01, 02) are counted as `unscored`.
 
     Returns:
-        n, accuracy, coverage (as in eval_plover, over scored records); n_no_event and
-        false_alarm_rate: the share of records coded as having no event in which at least one
-        two-actor interaction was found; confusion: first gold type -> predicted -> count.
+        n, accuracy, coverage, confusion and trigger_only_accuracy as in eval_plover, over
+        scored records; n_no_event and false_alarms: records coded as having no event for
+        which the store holds an interaction row, and false_alarm_rate, their share.
     """
     file = suite_path(path, PETRARCH_FILE)
     records = [json.loads(line) for line in file.read_text(encoding="utf-8").splitlines()
                if line.strip()]
-    finder, lexicon, parsed = _parsed(records, nlp, lexicon)
+    texts = [r["text"] for r in records]
+    held = store_events(texts, settings=settings, workdir=workdir)
+    triggers = _trigger_types(texts, nlp, lexicon)
     counts: Counter = Counter()
     confusion: dict[str, Counter] = defaultdict(Counter)
-    for record, doc in parsed:
-        predicted = predict_event(doc, finder=finder, lexicon=lexicon)
+    for record, events, trigger in zip(records, held, triggers, strict=True):
+        counts["not_in_store"] += not events.in_store
         if record.get("noevents") or not record.get("expected"):
             counts["n_no_event"] += 1
-            counts["false_alarms"] += predicted.how == "interaction"
+            counts["false_alarms"] += bool(events.rows)
             continue
         expected = [t for e in record["expected"] if (t := cameo_to_plover(str(e.get("code", ""))))]
         if not expected:
             counts["unscored"] += 1
             continue
+        right = bool(events.types & set(expected))
         counts["n"] += 1
-        counts["correct"] += predicted.event_type in expected
-        counts["covered"] += predicted.event_type is not None
-        confusion[expected[0]][predicted.event_type or "NONE"] += 1
+        counts["correct"] += right
+        counts["covered"] += bool(events.rows)
+        counts["trigger_correct"] += trigger in expected
+        held_type = next((t for t in expected if t in events.types), None)
+        shown = held_type or (events.rows[0].event_type if events.rows else "NONE")
+        confusion[held_type or expected[0]][shown] += 1
     n = counts["n"]
     return {
         "n": n,
         "accuracy": _ratio(counts["correct"], n),
         "coverage": _ratio(counts["covered"], n),
         "n_no_event": counts["n_no_event"],
+        "false_alarms": counts["false_alarms"],
         "false_alarm_rate": _ratio(counts["false_alarms"], counts["n_no_event"]),
         "unscored": counts["unscored"],
+        "not_in_store": counts["not_in_store"],
+        "trigger_only_accuracy": _ratio(counts["trigger_correct"], n),
         "confusion": {gold: dict(row) for gold, row in sorted(confusion.items())},
     }

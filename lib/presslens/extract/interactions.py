@@ -116,10 +116,12 @@ class TriggerLexicon(NamedTuple):
 
 
 class Interaction(NamedTuple):
+    """One event; a side the text does not name as an actor is None (never both)."""
+
     sentence_id: int
-    source_key: str
+    source_key: str | None
     event_type: str
-    target_key: str
+    target_key: str | None
     trigger: str
     negated: bool
     text: str
@@ -498,7 +500,7 @@ def _hits(doc: Doc, lexicon: TriggerLexicon, inside_actor: set[int]) -> list[_Hi
                 c.dep_ == "oprd" for c in token.children):
             continue
         if (hit := _verb_hit(token, lexicon)) is not None:
-            if hit.event_type in lexicon.publication_types and len(hit.tokens) == 1 and any(
+            if hit.event_type in lexicon.publication_types and len(hit.tokens) <= 1 and any(
                     c.dep_ == "dobj" and c.lemma_.lower() in lexicon.publication_objects
                     for c in token.children):
                 continue  # "released a report", "provided details": publishing, not yielding or aid
@@ -691,6 +693,8 @@ def _verb_roles(hit: _Hit, actors: ActorIndex, lexicon: TriggerLexicon) -> _Role
             if _after_comma(verb, child):
                 continue
             roles.has_object = True
+            if _owned_by(child, roles.sources, actors):
+                continue    # "withdraw its troops from Lebanon": its own troops act with it
             # "provided euros to Tunisia" parses "to" as the dative: its object receives.
             for recipient in _pobjs(child) if child.pos_ == "ADP" else [child]:
                 roles.add("targets", actors.keys(recipient))
@@ -714,6 +718,11 @@ def _verb_roles(hit: _Hit, actors: ActorIndex, lexicon: TriggerLexicon) -> _Role
     if not roles.targets and not roles.has_object:
         _borrow_targets(verb, roles, actors, lexicon)
     return roles
+
+
+def _owned_by(token: Token, keys: list[str], actors: ActorIndex) -> bool:
+    """True when a possessor of `token` is one of `keys` ("its troops", "Iran's army")."""
+    return any(c.dep_ == "poss" and set(actors.keys(c)) & set(keys) for c in token.children)
 
 
 def _after_comma(verb: Token, token: Token) -> bool:
@@ -777,22 +786,42 @@ def _obligation_roles(clause: Token, actors: ActorIndex) -> _Roles:
     return roles
 
 
-def _pairs(roles: _Roles, event_type: str, lexicon: TriggerLexicon) -> list[tuple[str, str]]:
-    pairs: list[tuple[str, str]] = []
+def _pairs(roles: _Roles, event_type: str,
+           lexicon: TriggerLexicon) -> list[tuple[str | None, str | None]]:
+    """Source-target pairs; a side the text does not name is None ("the attack on Y")."""
+    pairs: list[tuple[str | None, str | None]] = []
     if roles.group and not roles.sources:
-        pairs += [(a, b) for a in roles.group for b in roles.group]
+        pairs += [(a, b) for a in roles.group for b in roles.group if a != b] or [
+            (roles.group[0], None)]
     elif roles.group:
         roles.targets += [k for k in roles.group if k not in roles.targets]
     if roles.targets:
-        pairs += [(s, t) for s in roles.sources for t in roles.targets]
+        pairs += [(s, t) for s in roles.sources for t in roles.targets if s != t] or [
+            (None, t) for t in roles.targets if t not in roles.sources]
     elif event_type in lexicon.symmetric and not roles.has_object and len(roles.sources) > 1:
-        pairs += [(a, b) for a in roles.sources for b in roles.sources]
-    return [(a, b) for a, b in pairs if a != b]
+        pairs += [(a, b) for a in roles.sources for b in roles.sources if a != b]
+    elif not pairs:
+        pairs += [(s, None) for s in roles.sources]
+    return pairs
+
+
+def _drop_covered(found: list[Interaction]) -> list[Interaction]:
+    """A one-sided row says nothing more when the same sentence holds the same event with that
+    side and a named other side."""
+    full = {(i.sentence_id, i.event_type, side, key) for i in found
+            if i.source_key and i.target_key
+            for side, key in (("source", i.source_key), ("target", i.target_key))}
+    return [i for i in found if (i.source_key and i.target_key)
+            or (i.sentence_id, i.event_type, "source", i.source_key) not in full
+            and (i.sentence_id, i.event_type, "target", i.target_key) not in full]
 
 
 def find_interactions(doc: Doc, mentions: Sequence[Mention], *,
                       lexicon: TriggerLexicon, index: ActorIndex | None = None) -> list[Interaction]:
     """Who did what to whom in doc, by sentence, main clauses first within a sentence.
+
+    Every trigger with at least one actor taking part gives rows; the side the text leaves
+    unnamed (or names with no actor) is None: "the attack on Iraq" has no source.
 
     Args:
         doc: a parsed document.
@@ -808,7 +837,7 @@ def find_interactions(doc: Doc, mentions: Sequence[Mention], *,
     hits = sorted(_hits(doc, lexicon, inside_actor),
                   key=lambda h: (actors.sent_of[h.token.i], h.depth, h.token.i))
     found: list[Interaction] = []
-    seen: set[tuple[str, str, str, int]] = set()
+    seen: set[tuple[str | None, str, str | None, int]] = set()
     for hit in hits:
         if hit.obliged is not None:
             roles = _obligation_roles(hit.obliged, actors)
@@ -824,4 +853,4 @@ def find_interactions(doc: Doc, mentions: Sequence[Mention], *,
             seen.add(key)
             found.append(Interaction(sid, source, hit.event_type, target, hit.trigger,
                                      hit.negated, sents[sid].text.strip()))
-    return found
+    return _drop_covered(found)
