@@ -34,7 +34,9 @@ Layers:
     interactions: same event type, and source and target each match by actor name, alias
         or gold form; for event types marked `symmetric` in the trigger lexicon the two
         actors may come in either order. Negated predictions ("refused to meet") are left
-        out. One row per event type follows ("interactions CONSULT").
+        out. A row with one side missing (`missing_side`) is not judged: gold interactions
+        name both sides (`n_unjudged`, out of precision). One row per event type follows
+        ("interactions CONSULT").
 
 Known limits: the gold has no offsets, so a miss is linked to the sentence that contains the
 gold phrase (or shares most words with it), which can be the wrong one when the phrase repeats.
@@ -548,7 +550,9 @@ def _quotes(gold: GoldArticle, art: _Article, counts: dict, errors: list) -> Non
 
 def _interactions(gold: GoldArticle, art: _Article, counts: dict, errors: list,
                   symmetric: frozenset[str]) -> None:
-    predicted = [r for r in art.interactions.itertuples() if not bool(r.negated)]
+    rows = [r for r in art.interactions.itertuples() if not bool(r.negated)]
+    predicted = [r for r in rows if isinstance(r.source_actor_id, str) and isinstance(r.target_actor_id, str)]
+    one_sided = [r for r in rows if r not in predicted]
 
     def ok(g: GoldInteraction, r) -> bool:
         if str(r.event_type).upper() != g.event_type:
@@ -563,7 +567,8 @@ def _interactions(gold: GoldArticle, art: _Article, counts: dict, errors: list,
     found, correct = {i for i, _ in hits}, {j for _, j in hits}
     types = {g.event_type for g in gold.interactions} | {str(r.event_type).upper() for r in predicted}
     for layer, wanted in [("interactions", None), *((f"interactions {t}", t) for t in sorted(types))]:
-        c = counts.setdefault(layer, [0, 0, 0, 0])
+        c = counts.setdefault(layer, [0, 0, 0, 0, 0])
+        c[4] += sum(1 for r in one_sided if not wanted or str(r.event_type).upper() == wanted)
         for i, g in enumerate(gold.interactions):
             if wanted and g.event_type != wanted:
                 continue
@@ -625,7 +630,7 @@ def validate(gold: Iterable[GoldArticle] | str | Path, store: Store | str | Path
         "themes": [0, 0, 0, 0, 0],
         "quotes": [0, 0, 0, 0, 0],
         "quote speakers": [0, 0, 0, 0, 0],
-        "interactions": [0, 0, 0, 0],
+        "interactions": [0, 0, 0, 0, 0],
     }
     errors: list[dict] = []
     for article in articles:
@@ -640,7 +645,7 @@ def validate(gold: Iterable[GoldArticle] | str | Path, store: Store | str | Path
     for layer, c in sorted(counts.items(), key=lambda kv: (main.index(kv[0]) if kv[0] in main else 6, kv[0])):
         if layer == "actor country":
             rows.append(score_row(layer, *c[:4], accuracy=_ratio(c[5], c[4])))
-        elif len(c) == 5:  # themes and quotes: predictions the gold does not judge
+        elif len(c) == 5:  # themes, quotes, interactions: predictions the gold does not judge
             rows.append(score_row(layer, *c[:4], n_unjudged=c[4]))
         else:
             rows.append(score_row(layer, *c))
