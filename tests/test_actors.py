@@ -243,7 +243,9 @@ def test_actors_state_institutions_named_by_description(nlp):
     assert (ministry.name, ministry.kind, ministry.country) == ("Foreign ministry of China", "organization", "CHN")
     assert by_text["Chinese foreign ministry"] == {("organization:foreign ministry of china", "name")}
     assert by_text["foreign ministry"] == {("organization:foreign ministry of china", "alias")}
-    assert found.actors["organization:judiciary of iran"].country == "IRN"
+    judiciary = found.actors["agent:IRN:JUD"]      # a state's judiciary is its JUD agent
+    assert (judiciary.name, judiciary.kind, judiciary.country, judiciary.sector) == (
+        "Judiciary (Iran)", "agent", "IRN", "JUD")
     assert ("country:CHN", "demonym") in by_text["Chinese"]       # the country is still named
 
 

@@ -67,7 +67,7 @@ def test_resolve_overrides_merge_rename_and_drop(nlp, tmp_path):
     ], overrides)
     ahmadian = actors[actors.name == "Ali Akbar Ahmadian"].iloc[0]
     assert ahmadian.n_articles == 2
-    assert "Security chief" in ahmadian.roles
+    assert "Security Chief (IRN)" in ahmadian.roles         # one canonical office per state
     assert "Western nations" not in set(actors.name)
     assert "table" in set(mentions[mentions.actor_id == ahmadian.actor_id].how)
 

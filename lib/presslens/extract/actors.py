@@ -20,6 +20,7 @@ import spacy
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
+from presslens.extract.lexicon import AgentLexicon, OfficeTable, international_name, load_agents, load_offices
 from presslens.geo import Gazetteer, fold, gazetteer, is_city
 from presslens.nlp import sentence_index
 
@@ -57,10 +58,27 @@ fund union association institute party corps guard guards army navy police group
 organisation organization movement front network coalition alliance federation league board
 house centre center foundation university school hospital command staff conference forum
 """.split())
-# Institutions of a state, named by description ("China's foreign ministry").
-INSTITUTION_HEADS = frozenset("""
-ministry judiciary parliament military army navy police embassy cabinet legislature presidency
+# Institutions of a state, named by description ("China's foreign ministry"); parliaments,
+# armies, police and courts are collective actors of the lexicon (codebooks/agents.yml).
+INSTITUTION_HEADS = frozenset("ministry embassy presidency".split())
+# Last words of a name that are a party, an outlet or a section, never part of a person's name
+# ("Steve Bracks Labor", "John Key Wikinews").
+NAME_TAIL_NOISE = frozenset("""
+labor labour liberal liberals conservative conservatives democrat democrats republican
+republicans tory tories socialist socialists nationalist nationals unionist
+wikinews reuters ap afp bbc cnn xinhua itar-tass interfax bloomberg aljazeera
 """.split())
+# Faiths and doctrines ("Islam", "Marxism") and the last words of buildings and programmes
+# ("Kremlin Palace", "Marshall Plan") are never a person.
+NOT_PERSON_WORDS = frozenset("""
+islam christianity judaism hinduism buddhism sikhism sharia allah god jesus
+palace house building tower hall mosque church cathedral temple airport stadium square street
+bridge prison embassy program programme initiative plan project fund act
+""".split())
+# Generation markers that keep a father and a son apart ("George Bush Sr", "Jr.").
+GENERATION_MARKERS = frozenset({"sr", "jr", "senior", "junior", "ii", "iii", "iv"})
+# Weights of a person's country evidence: what the text says beats what the setting suggests.
+EVIDENCE_WEIGHTS = {"title": 3, "demonym": 3, "of": 3, "office": 3, "publisher": 2, "context": 1}
 # Plural nouns whose possessive is inside one name ("Democratic People's Republic of Korea").
 NAME_POSSESSORS = frozenset({"people", "peoples", "women", "children", "workers", "veterans"})
 # Lower-case particles inside personal names ("Ursula von der Leyen", "Mohammed bin Salman").
@@ -115,12 +133,20 @@ class LocalActor:
     role_countries: list[str] = field(default_factory=list)
     aliases: Counter = field(default_factory=Counter)
     gender: str | None = None
+    sector: str | None = None
+    # A person's country evidence in this article: (ISO3, how) -> count; how is title, demonym,
+    # of, office or context (see EVIDENCE_WEIGHTS).
+    evidence: Counter = field(default_factory=Counter)
+    role_country: dict[str, str | None] = field(default_factory=dict)
 
-    def add_role(self, role: str, country: str | None) -> None:
+    def add_role(self, role: str, country: str | None, how: str = "title") -> None:
         if role and role.lower() not in {r.lower() for r in self.roles}:
             self.roles.append(role)
+        if role:
+            self.role_country[role] = self.role_country.get(role) or country
         if country:
             self.role_countries.append(country)
+            self.evidence[(country, how)] += 1
 
 
 class DocActors(NamedTuple):
@@ -249,6 +275,44 @@ def same_given_name(a: str, b: str) -> bool:
     return _one_edit_apart(a, b)
 
 
+class NameParts(NamedTuple):
+    given: str
+    middles: tuple[str, ...]
+    surname: str
+    generation: str | None
+
+
+def name_parts(name: str) -> NameParts:
+    """'George H. W. Bush' -> (george, (h, w), bush, None); 'George Bush Sr.' -> (..., 'sr')."""
+    words = [w.strip(".,").lower() for w in name.split() if w.strip(".,")]
+    generation = None
+    while len(words) > 1 and words[-1] in GENERATION_MARKERS:
+        generation = {"senior": "sr", "junior": "jr"}.get(words[-1], words[-1])
+        words = words[:-1]
+    if not words:
+        return NameParts("", (), "", generation)
+    middles = tuple(w for w in words[1:-1] if w not in NAME_PARTICLES)
+    return NameParts(words[0], middles, words[-1], generation)
+
+
+def same_person_name(a: str, b: str) -> bool:
+    """Two full names of one person: same surname and given name (`same_given_name`), middle
+    names that agree ('H. W.' and 'Herbert Walker'; none and any), and no clash of generation
+    ('Sr' and 'Jr'). 'George H. W. Bush', 'George W. Bush' and 'George P. Bush' are three
+    people, and 'George Bush Sr' is neither of the last two."""
+    x, y = name_parts(a), name_parts(b)
+    if not x.surname or x.surname != y.surname or not same_given_name(x.given, y.given):
+        return False
+    initials_x, initials_y = "".join(m[0] for m in x.middles), "".join(m[0] for m in y.middles)
+    if initials_x and initials_y and initials_x != initials_y:
+        return False
+    if x.generation and y.generation and x.generation != y.generation:
+        return False
+    if bool(x.generation) != bool(y.generation) and bool(initials_x) != bool(initials_y):
+        return False  # "George Bush Sr" against "George W. Bush": a father and a son
+    return True
+
+
 def _one_edit_apart(a: str, b: str) -> bool:
     if abs(len(a) - len(b)) > 1:
         return False
@@ -275,8 +339,11 @@ class ActorFinder:
 
     def __init__(self, *, geo: Gazetteer | None = None,
                  extra_aliases: dict[str, tuple[str, str]] | None = None,
-                 known_people: Iterable[str] = ()):
+                 known_people: Iterable[str] = (), agents: AgentLexicon | None = None,
+                 offices: OfficeTable | None = None):
         self.geo = geo or gazetteer()
+        self.agents = agents or load_agents()
+        self.offices = offices or load_offices()
         # Analyst table: surface form -> (canonical name, kind)
         self.extra_aliases = {fold(k): v for k, v in (extra_aliases or {}).items()}
         # Full names recognised elsewhere in the corpus: found again where the model misses them.
@@ -334,6 +401,7 @@ class ActorFinder:
                     spans.append((span, "TABLE"))
                     covered.update(range(span.start, span.end))
                     break
+        spans += self._names_after_offices(doc, covered)
         # A corpus-known full name beats whatever the model tagged there ("Olaf Scholz" as ORG).
         for span in self._known_people_spans(doc):
             clashing = [item for item in spans if item[0].start < span.end and span.start < item[0].end]
@@ -348,6 +416,30 @@ class ActorFinder:
                 kept.append((span, label))
                 last_end = span.end
         return kept
+
+    def _names_after_offices(self, doc: Doc, covered: set[int]) -> list[tuple[Span, str]]:
+        """Names the recogniser left untagged after an office: 'Secretary of the Mongolian
+        National Security Council Jadamba Enkhbayar', 'Secretary Jadamba Enkhbayar'."""
+        found = []
+        i = 1
+        while i < len(doc):
+            before = doc[i - 1]
+            after_office = is_title_token(before) and before.text[:1].isupper() or (
+                before.ent_type_ == "ORG" and before.i in covered and _title_before(_entity_around(before)))
+            if not after_office or i in covered:
+                i += 1
+                continue
+            end = i
+            while end < len(doc) and end - i < 4 and end not in covered and doc[end].pos_ == "PROPN" and (
+                    doc[end].is_alpha and doc[end].text[:1].isupper() and not doc[end].is_sent_start
+                    and not is_title_token(doc[end]) and doc[end].lower_.rstrip(".") not in HONORIFICS
+                    and self.geo.lookup(doc[end].text) is None):
+                end += 1
+            if end - i >= 2 and (end == len(doc) or not doc[end].text[:1].isupper()):
+                found.append((Span(doc, i, end, label="PERSON"), "PERSON"))
+                covered.update(range(i, end))
+            i = max(end, i + 1)
+        return found
 
     # -- roles ------------------------------------------------------------------------------
     def _country_in(self, tokens: Iterable[Token]) -> str | None:
@@ -394,6 +486,10 @@ class ActorFinder:
                 run.insert(0, token)  # "Secretary-General", not "Bangladesh - President"
                 i -= 1
                 continue
+            if not run and token.ent_type_ == "PERSON" and token.whitespace_ and (
+                    is_title_token(token) or token.lower_.rstrip(".") in HONORIFICS):
+                i -= 1  # "Prime Minister [Sheikh Mohammed ...]": the honorific is no office
+                continue
             if token.is_punct or token.is_space or token.ent_type_ == "PERSON" or "\n" in token.whitespace_:
                 break
             # "Today President Biden", "Since President Xi": adverbs and clause openers are no title.
@@ -413,6 +509,11 @@ class ActorFinder:
                 i -= 1
                 continue
             break
+        # "Nominees of President X": the title next to the name is the whole role.
+        for n in range(len(run) - 1, 0, -1):
+            if run[n].lower_ in {"of", "for"} and any(is_title_token(t) for t in run[n + 1:]):
+                run = run[n + 1:]
+                break
         while run and run[0].lower_ in {"of", "the", "and", "for"}:
             run.pop(0)
         if any(is_title_token(t) for t in run) and len(run) <= 14:
@@ -428,7 +529,9 @@ class ActorFinder:
             head = root.head
             sub = [t for t in head.subtree if t.i < span.start and not t.is_punct
                    or (t.i < span.start and t.text == "-")]
-            if len(sub) <= 20:
+            # Only a title that stands next to the name, not a phrase naming another person.
+            if sub and len(sub) <= 12 and sub[-1].i >= span.start - 2 and not any(
+                    t.ent_type_ == "PERSON" or t.lower_ in {"and", "his", "her", "their"} for t in sub):
                 found.append(self._role_text(sub))
         # "President Emmanuel Macron of France": a country after the name.
         after = doc[span.end: span.end + 3]
@@ -480,7 +583,7 @@ class ActorFinder:
             for person in reversed(persons):
                 person_tokens = person.name.split()
                 if len(tokens) > 1 and (name == person.name or (
-                        tokens[-1] == person_tokens[-1] and same_given_name(tokens[0], person_tokens[0]))):
+                        len(person_tokens) > 1 and same_person_name(name, person.name))):
                     return person
             return None
 
@@ -506,6 +609,13 @@ class ActorFinder:
                 actors.setdefault(key, LocalActor(key, name, kind))
                 add(span, key, "table")
                 continue
+            if (label != "PERSON" or is_acronym(text)) and (body := international_name(text, self.agents)):
+                key = f"organization:{fold(body)}"
+                actors.setdefault(key, LocalActor(key, body, "organization", sector="IGO"))
+                add(span, key, "name" if fold(text) == fold(body) else "alias")
+                continue
+            if label != "PERSON" and self._institution_form(span) is not None:
+                continue  # "U.S. Senate", "Parliament": a state's institution, read by _add_collectives
             geo = self.geo.lookup(text)
             if geo and label != "PERSON":
                 iso3, how = geo
@@ -522,10 +632,15 @@ class ActorFinder:
                 # Not "Amir" in "Amir-Abdollahian": a title joined to the name is part of it.
                 while len(span) > 1 and span[0].whitespace_ and (
                         span[0].lower_.rstrip(".") in HONORIFICS or is_title_token(span[0])
-                        or span[0].lower_ == "first"):
-                    span = span[1:]  # "First Lady Jill Biden", "Dr. Tedros"
+                        or span[0].lower_ in {"first", "crown"} or span[0].pos_ == "ADP"):
+                    span = span[1:]  # "First Lady Jill Biden", "Dr. Tedros", "Inside Pentagon"
+                while len(span) > 1 and span[-1].lower_ in NAME_TAIL_NOISE:
+                    span = span[:-1]  # "Steve Bracks Labor", "John Key Wikinews"
                 text = span.text
-                if len(span) > 6:
+                # Long Arabic names run to ten words ("Mohammed bin Abdulrahman bin Jassim Al Thani").
+                limit = 10 if any(t.lower_ in NAME_PARTICLES for t in span) else 6
+                if len(span) > limit or span[-1].lower_ in NOT_PERSON_WORDS or (
+                        len(span) == 1 and span[0].lower_.endswith("ism")):
                     continue
                 person = person_for(text)
                 if person is None and len(span) == 1 and (span[0].pos_ != "PROPN" or is_title_token(span[0])):
@@ -539,8 +654,7 @@ class ActorFinder:
                     persons.append(person)
                 elif len(text.split()) > len(person.name.split()):
                     person.name = text
-                for role, country in self.person_roles(span):
-                    person.add_role(role, country)
+                self._note_roles(person, span)
                 add(span, person.key, "name" if text == person.name else "alias")
             elif label in {"ORG", "TABLE"}:
                 if span.root.pos_ not in {"PROPN", "NOUN"} and not text.isupper():
@@ -571,21 +685,182 @@ class ActorFinder:
                     persons.append(person)
                 else:
                     continue
-            for role, country in self.person_roles(span):
-                person.add_role(role, country)
+            self._note_roles(person, span)
             add(span, person.key, "alias" if span.text != person.name else how)
 
         self._add_surnames(doc, actors, mentions, add)
         self._add_organisation_repeats(doc, actors, mentions, add)
+        self._add_collectives(doc, actors, mentions, add, sent_of)
+        context = self._dominant_country(doc, mentions)
         for actor in actors.values():
-            if actor.kind == "person" and not actor.country and actor.role_countries:
-                actor.country = Counter(actor.role_countries).most_common(1)[0][0]
+            if actor.kind != "person":
+                continue
+            # A titled person the text gives no state: the article's dominant one, weakly.
+            if actor.roles and not actor.evidence and context:
+                actor.evidence[(context, "context")] += 1
+            if not actor.country and actor.evidence:
+                actor.country = weighted_country(actor.evidence)
         self._add_institutions(doc, actors, mentions, add)
         self._add_groups(doc, actors, add)
         self._add_titles(doc, actors, mentions, add, sent_of)
         self._add_pronouns(doc, actors, mentions, add, sent_of)
         mentions.sort(key=lambda m: (m.start, m.end))
         return DocActors(mentions, actors)
+
+    # -- countries of people ------------------------------------------------------------------
+    def _note_roles(self, person: LocalActor, span: Span) -> None:
+        """The titles around one mention, with the state each gives: named in the title, 'of X',
+        or the office table ('National Security Advisor' -> USA); and a demonym just before
+        the name ('Iraqi Ahmed Chalabi')."""
+        for role, country in self.person_roles(span):
+            how = "title" if role else "of"
+            if not country and role and (office := self._office_state(role)):
+                country, how = office, "office"
+            person.add_role(role, country, how)
+        doc = span.doc
+        before = doc[span.start - 1] if span.start else None
+        if before is not None and before.text[:1].isupper() and not is_title_token(before) and (
+                found := self.geo.lookup(before.text)) and found[1] == "demonym":
+            person.evidence[(found[0], "demonym")] += 1
+
+    def _office_state(self, role: str) -> str | None:
+        """The office table's state for a role, also when the role ends in a longer office
+        ('White House National Security Advisor' -> 'National Security Advisor')."""
+        words = role.split()
+        for start in range(len(words)):
+            if found := self.offices.office_state(" ".join(words[start:])):
+                return found
+        return None
+
+    def _dominant_country(self, doc: Doc, mentions: list[Mention]) -> str | None:
+        """The country an article is about: named at least twice and more than half the time."""
+        counts = Counter(m.key.split(":", 1)[1] for m in mentions if m.key.startswith("country:")
+                         and not locative(doc[m.token_start:m.token_end]))
+        if not counts:
+            return None
+        (top, n), total = counts.most_common(1)[0], sum(counts.values())
+        return top if n >= 2 and n * 2 > total else None
+
+    # -- a state's institutions and agents ---------------------------------------------------
+    def _institution_form(self, span: Span):
+        """The institution a name spells once its state words are set aside: 'U.S. Senate',
+        'Australian Parliament', 'Supreme Court' (None for other names)."""
+        tokens = [t for t in span if not (t.tag_ == "POS" or t.lower_ == "the")]
+        while tokens and (self.geo.lookup(tokens[0].text) or tokens[0].lower_ in {"u.s", "us"}):
+            tokens = tokens[1:]
+        if not tokens or not tokens[0].text[:1].isupper():
+            return None
+        return self.agents.institutions.get(fold(" ".join(t.text for t in tokens)))
+
+    def _state_word(self, token: Token) -> str | None:
+        """The state a modifier names: 'Iraqi', 'U.S.', 'Iraq' ('s), 'Cairo', 'United States'."""
+        if not (token.text[:1].isupper() or token.ent_type_ in {"GPE", "NORP"}):
+            return None
+        found = self.geo.lookup(token.text)
+        if found is None and token.ent_type_:
+            found = self.geo.lookup(_entity_around(token).text)
+        return found[0] if found else None
+
+    def _modifier_state(self, doc: Doc, start: int, end: int) -> str | None:
+        """The state written with a collective mention: before it ('Iraqi police', 'Iraq's
+        army', 'the U.S. Senate'), as its modifier in the parse, or after it ('of Iraq',
+        'protesters in Cairo')."""
+        i = start - 1
+        if i >= 0 and doc[i].tag_ == "POS":
+            i -= 1
+        if i >= 0 and (found := self._state_word(doc[i])):
+            return found
+        head = doc[end - 1]
+        for child in head.children:
+            if child.i < start and child.dep_ in {"amod", "compound", "poss", "nmod"} and (
+                    found := self._state_word(child)):
+                return found
+        if end < len(doc) and doc[end].lower_ in {"of", "in", "from"}:
+            j = end + 1
+            while j < len(doc) and doc[j].lower_ == "the":
+                j += 1
+            if j < len(doc) and (found := self._state_word(doc[j])):
+                return found
+        return None
+
+    def _match_collective(self, doc: Doc, i: int) -> tuple[int, int, str, object] | None:
+        """A collective mention starting at token i: (start, end, kind, what), kind
+        'institution' (what: Institution) or 'agent' (what: sector)."""
+        for width in (5, 4, 3, 2, 1):
+            end = i + width
+            if end > len(doc):
+                continue
+            words = tuple(t.lower_ for t in doc[i:end])
+            institution = self.agents.institutions.get(" ".join(words))
+            if institution is None or doc[end - 1].dep_ == "compound" and end < len(doc) and (
+                    doc[end].pos_ in {"NOUN", "PROPN"}):
+                continue
+            # "House" and "Commons" only as names; "parliament", "senate" also in lower case.
+            if doc[i].text[:1].isupper() or (width == 1 and fold(institution.name) == words[0]):
+                return i, end, "institution", institution
+        for width in (3, 2, 1):
+            end = i + width
+            if end > len(doc):
+                continue
+            head = doc[end - 1]
+            if head.pos_ not in {"NOUN", "PROPN"} or head.dep_ == "compound" or (
+                    end < len(doc) and doc[end].pos_ in {"NOUN", "PROPN"} and doc[end].dep_ != "appos"
+                    and head.head.i == end):
+                continue
+            texts = tuple(t.lower_ for t in doc[i:end])
+            lemmas = (*texts[:-1], head.lemma_.lower())
+            sector = self.agents.agent_nouns.get(texts) or self.agents.agent_nouns.get(lemmas)
+            if sector is not None and not _one_person_or_act(head):
+                return i, end, "agent", sector
+        return None
+
+    def _add_collectives(self, doc, actors, mentions, add, sent_of) -> None:
+        """A state's institutions and agents ('the Senate', 'Iraqi police', 'protesters in
+        Cairo', 'the Thai government'), one actor per state and institution or sector. The
+        state comes from the mention's modifier, else the one country its sentence names,
+        else its paragraph's, else the article's dominant country; without one, no actor."""
+        taken = {i for m in mentions for i in range(m.token_start, m.token_end)}
+        countries = [(m.token_start, m.key.split(":", 1)[1]) for m in mentions
+                     if m.key.startswith("country:") and not locative(doc[m.token_start:m.token_end])]
+        paragraph_of = _paragraph_index(doc)
+
+        def only(found: Iterable[str]) -> str | None:
+            distinct = set(found)
+            return distinct.pop() if len(distinct) == 1 else None
+
+        dominant = self._dominant_country(doc, mentions)
+        i = 0
+        while i < len(doc):
+            token = doc[i]
+            if i in taken or token.ent_type_ in {"PERSON", "WORK_OF_ART", "LAW", "EVENT"} or not token.is_alpha:
+                i += 1
+                continue
+            found = self._match_collective(doc, i)
+            if found is None or any(j in taken for j in range(found[0], found[1])):
+                i += 1
+                continue
+            start, end, kind, what = found
+            state = (self._modifier_state(doc, start, end)
+                     or only(c for t, c in countries if sent_of[t] == sent_of[start])
+                     or only(c for t, c in countries if paragraph_of[t] == paragraph_of[start])
+                     or dominant)
+            i = end
+            if state is None:
+                continue
+            before = start - 1
+            if kind == "institution" and before >= 0 and before not in taken and self._state_word(doc[before]):
+                start = before  # "U.S. Senate" as one name, when "U.S." is not a mention of its own
+            place = self.geo.name(state)
+            if kind == "institution":
+                key = f"organization:{state}:{fold(what.name)}"
+                actor = LocalActor(key, f"{what.name} ({place})", "organization", state, sector=what.sector)
+            else:
+                key = f"agent:{state}:{what}"
+                actor = LocalActor(key, f"{self.agents.sector_labels[what]} ({place})", "agent", state,
+                                   sector=what)
+            actors.setdefault(key, actor)
+            add(doc[start:end], key, "name" if kind == "institution" else "agent")
+            taken.update(range(start, end))
 
     def _city_or_unknown(self, text: str) -> bool:
         """A surname may be a city's name ("Paris"), never a country's ("Will Germany")."""
@@ -827,6 +1102,45 @@ def _entity_around(token: Token) -> Span:
     return doc[start:end]
 
 
+def _one_person_or_act(head: Token) -> bool:
+    """'a cleric', 'X, a Shia cleric', 'he is a lawmaker': one person, not a collective; and
+    'opposition to the plan' is an act, not the opposition."""
+    if head.dep_ in {"appos", "attr"}:
+        return True
+    if head.tag_ == "NN" and any(c.dep_ == "det" and c.lower_ in {"a", "an", "one", "another", "each"}
+                                 for c in head.children):
+        return True
+    return any(c.dep_ == "prep" and c.lower_ in {"to", "against"} for c in head.children) and (
+        head.lemma_.lower() == "opposition")
+
+
+def _title_before(span: Span) -> bool:
+    """'Secretary of [the ... Council]': an office's 'of' phrase just before the span."""
+    doc = span.doc
+    i = span.start - 1
+    while i >= 0 and doc[i].lower_ in {"the", "a", "an"}:
+        i -= 1
+    return i >= 1 and doc[i].lower_ in {"of", "to", "for"} and is_title_token(doc[i - 1])
+
+
+def _paragraph_index(doc: Doc) -> list[int]:
+    """The paragraph (blocks split by a blank line) of every token."""
+    index, paragraph = [], 0
+    for token in doc:
+        index.append(paragraph)
+        if token.is_space and token.text.count("\n") >= 2 or token.whitespace_ == "\n\n":
+            paragraph += 1
+    return index
+
+
+def weighted_country(evidence: Counter) -> str | None:
+    """The country with the most weighted evidence ({(ISO3, how): count}, EVIDENCE_WEIGHTS)."""
+    totals: Counter = Counter()
+    for (country, how), count in evidence.items():
+        totals[country] += EVIDENCE_WEIGHTS.get(how, 1) * count
+    return totals.most_common(1)[0][0] if totals else None
+
+
 def _governing_verb(token: Token) -> Token:
     """The verb a word hangs from: 'his' in 'thanked Y for his leadership' -> 'thanked'."""
     head = token.head
@@ -851,7 +1165,10 @@ def person_names(doc: Doc) -> list[str]:
         if any(is_title_token(t) or not (t.text[:1].isupper() or t.lower_ in NAME_PARTICLES
                                          or t.text == "-") for t in span):
             continue
-        names.append(span.text)
+        while len(span) > 1 and span[-1].lower_ in NAME_TAIL_NOISE:
+            span = span[:-1]
+        if len(span) > 1 and span[-1].lower_ not in NOT_PERSON_WORDS:
+            names.append(span.text)
     return names
 
 

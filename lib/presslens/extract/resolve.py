@@ -18,16 +18,26 @@ import pandas as pd
 import yaml
 
 from presslens.errors import UserError
-from presslens.extract.actors import DocActors, LocalActor, same_given_name
+from presslens.extract.actors import (
+    EVIDENCE_WEIGHTS,
+    DocActors,
+    LocalActor,
+    name_parts,
+    same_person_name,
+    weighted_country,
+)
+from presslens.extract.lexicon import SECTORS, OfficeTable, load_offices
 from presslens.geo import fold, gazetteer
 from presslens.ids import slugify
 
-KINDS = ("person", "organization", "country", "group")
-ACTOR_COLUMNS = ["actor_id", "name", "kind", "country", "roles", "aliases", "n_mentions",
-                 "n_articles"]
+KINDS = ("person", "organization", "country", "group", "agent")
+ACTOR_COLUMNS = ["actor_id", "name", "kind", "country", "sector", "roles", "aliases",
+                 "country_evidence", "n_mentions", "n_articles"]
 MENTION_COLUMNS = ["article_id", "sentence_id", "start", "end", "text", "actor_id", "how"]
-ROLE_COLUMNS = ["actor_id", "role", "country", "article_id"]
-OVERRIDE_KEYS = {"name", "aliases", "kind", "country", "roles", "drop"}
+ROLE_COLUMNS = ["actor_id", "role", "office", "country", "article_id"]
+OVERRIDE_KEYS = {"name", "aliases", "kind", "country", "sector", "roles", "drop"}
+# Evidence strong enough that a publisher's state does not override it.
+TEXT_EVIDENCE = frozenset({"title", "demonym", "of", "office"})
 INITIALS_SKIP = {"of", "the", "and", "for", "on", "in", "de", "&"}
 
 
@@ -43,6 +53,7 @@ class Override:
     country: str | None = None
     roles: list[str] = field(default_factory=list)
     drop: bool = False
+    sector: str | None = None
 
     @property
     def forms(self) -> set[str]:
@@ -85,13 +96,17 @@ def load_overrides(path: str | Path | None) -> list[Override]:
             if country not in gazetteer().countries:
                 raise ActorTableError(f"{where} ({entry['name']}): country '{country}' is not an "
                                       "ISO 3166-1 alpha-3 code (e.g. IRN, CHN, USA)")
+        sector = entry.get("sector")
+        if sector is not None and sector not in SECTORS:
+            raise ActorTableError(f"{where} ({entry['name']}): sector '{sector}' must be one of "
+                                  + ", ".join(SECTORS))
         for list_key in ("aliases", "roles"):
             if not isinstance(entry.get(list_key, []), list):
                 raise ActorTableError(f"{where} ({entry['name']}): '{list_key}' must be a list")
         overrides.append(Override(
             name=str(entry["name"]), aliases=[str(a) for a in entry.get("aliases", [])],
             kind=kind, country=country, roles=[str(r) for r in entry.get("roles", [])],
-            drop=bool(entry.get("drop", False)),
+            drop=bool(entry.get("drop", False)), sector=sector,
         ))
     return overrides
 
@@ -108,9 +123,9 @@ def override_aliases(overrides: list[Override]) -> dict[str, tuple[str, str]]:
 
 
 def _person_key(name: str) -> str:
-    """Fold a personal name, dropping middle initials and suffixes ('Joseph R. Biden Jr.')."""
-    parts = [p for p in re.split(r"\s+", fold(name)) if p]
-    parts = [p for p in parts if not re.fullmatch(r"[a-z]\.?|jr\.?|sr\.?|ii|iii", p)]
+    """Fold a personal name, keeping middle initials and generation ('george h w bush', 'george
+    bush sr'): they tell people apart; `same_person_name` decides which forms are one person."""
+    parts = [p.strip(".,") for p in re.split(r"\s+", fold(name)) if p.strip(".,")]
     return " ".join(parts)
 
 
@@ -125,9 +140,9 @@ def _merge_first_name_variants(clusters: dict[str, Cluster]) -> None:
     spelling of it, `same_given_name`) and no clash of country are one person."""
     by_surname: dict[str, list[str]] = defaultdict(list)
     for key, cluster in clusters.items():
-        parts = key.split(":", 1)[1].split()
-        if cluster.kind == "person" and len(parts) > 1:
-            by_surname[parts[-1]].append(key)
+        name = key.split(":", 1)[1]
+        if cluster.kind == "person" and len(name.split()) > 1:
+            by_surname[name_parts(name).surname].append(key)
     for keys in by_surname.values():
         keys.sort(key=lambda k: -sum(clusters[k].aliases.values()))
         for i, head in enumerate(keys):
@@ -136,9 +151,8 @@ def _merge_first_name_variants(clusters: dict[str, Cluster]) -> None:
             for other in keys[i + 1:]:
                 if other not in clusters:
                     continue
-                first_a, first_b = head.split(":", 1)[1].split()[0], other.split(":", 1)[1].split()[0]
-                countries = {clusters[head].country, clusters[other].country} - {None}
-                if same_given_name(first_a, first_b) and len(countries) <= 1:
+                countries = {clusters[head].text_country, clusters[other].text_country} - {None}
+                if same_person_name(head.split(":", 1)[1], other.split(":", 1)[1]) and len(countries) <= 1:
                     clusters[head].absorb(clusters.pop(other))
 
 
@@ -155,17 +169,50 @@ class Cluster:
     roles: list[tuple[str, str | None, str]] = field(default_factory=list)
     members: list[tuple[str, str]] = field(default_factory=list)
     fixed_name: str | None = None
+    sector: str | None = None
+    # A person's country evidence across articles: (ISO3, how) -> number of articles.
+    evidence: Counter = field(default_factory=Counter)
 
     def absorb(self, other: Cluster) -> None:
         self.names.update(other.names)
         self.countries.update(other.countries)
+        self.evidence.update(other.evidence)
+        self.sector = self.sector or other.sector
         self.aliases.update(other.aliases)
         self.roles.extend(other.roles)
         self.members.extend(other.members)
 
     @property
     def country(self) -> str | None:
+        """International bodies have none; a person's is the weighted majority of the evidence."""
+        if self.sector == "IGO" or self.kind == "group":
+            return None
+        if self.kind == "person" and self.evidence:
+            return weighted_country(self.evidence)
         return self.countries.most_common(1)[0][0] if self.countries else None
+
+    @property
+    def text_country(self) -> str | None:
+        """The country the text itself gives (titles, demonyms, 'of X', offices), for blocking
+        merges: a publisher's or an article's setting is too weak to keep two names apart."""
+        strong = Counter({k: v for k, v in self.evidence.items() if k[1] in TEXT_EVIDENCE})
+        return weighted_country(strong) if strong else None
+
+    def evidence_text(self) -> str | None:
+        """'GBR 12 (title 10, office 2), USA 1 (context 1)': articles per country and kind."""
+        if not self.evidence:
+            return None
+        by_country: dict[str, Counter] = defaultdict(Counter)
+        for (country, how), count in self.evidence.items():
+            by_country[country][how] += count
+        weight = {c: sum(EVIDENCE_WEIGHTS.get(h, 1) * n for h, n in hows.items())
+                  for c, hows in by_country.items()}
+        parts = []
+        for country in sorted(by_country, key=lambda c: (-weight[c], c)):
+            hows = by_country[country]
+            detail = ", ".join(f"{how} {n}" for how, n in hows.most_common())
+            parts.append(f"{country} {sum(hows.values())} ({detail})")
+        return ", ".join(parts)
 
     @property
     def name(self) -> str:
@@ -181,26 +228,43 @@ class Cluster:
         return name
 
 
-def _cluster_of(article_id: str, local: LocalActor) -> Cluster:
-    cluster = Cluster(local.kind)
+def _cluster_of(article_id: str, local: LocalActor, publisher: str | None = None) -> Cluster:
+    cluster = Cluster(local.kind, sector=local.sector)
     cluster.names[local.name] += 1
     if local.country:
         cluster.countries[local.country] += 1
     cluster.aliases.update(local.aliases)
-    cluster.roles.extend((r, local.country, article_id) for r in local.roles)
+    cluster.roles.extend((r, local.role_country.get(r) or local.country, article_id) for r in local.roles)
     cluster.members.append((article_id, local.key))
+    evidence = Counter({key: 1 for key in local.evidence})       # one vote per article and kind
+    # A titled official of a publisher with a state (the White House) is that state's when the
+    # text gives no state of its own; the publisher then also beats the article's setting.
+    if publisher and local.kind == "person" and local.roles and not any(
+            how in TEXT_EVIDENCE for _, how in evidence):
+        evidence = Counter({(publisher, "publisher"): 1})
+    cluster.evidence.update(evidence)
     return cluster
 
 
 def resolve(doc_actors: Mapping[str, DocActors], *,
-            overrides: list[Override] | None = None) -> tuple[pd.DataFrame, pd.DataFrame,
-                                                              pd.DataFrame, dict]:
+            overrides: list[Override] | None = None, sources: Mapping[str, str] | None = None,
+            offices: OfficeTable | None = None) -> tuple[pd.DataFrame, pd.DataFrame,
+                                                         pd.DataFrame, dict]:
     """Canonical actors across articles.
 
-    Returns (actors, mentions, roles, local_to_actor) where local_to_actor maps
-    (article_id, local key) to actor_id, for tying quotes and interactions to actors.
+    `sources` maps article_id to its publisher (the articles' `source`); a publisher listed in
+    the office table gives its titled officials its state. Returns (actors, mentions, roles,
+    local_to_actor) where local_to_actor maps (article_id, local key) to actor_id, for tying
+    quotes and interactions to actors.
     """
     geo = gazetteer()
+    offices = offices or load_offices()
+    publisher_of = {a: state for a, source in (sources or {}).items()
+                    if (state := offices.publisher_state(source))}
+
+    def cluster_of(article_id: str, local: LocalActor) -> Cluster:
+        return _cluster_of(article_id, local, publisher_of.get(article_id))
+
     clusters: dict[str, Cluster] = {}
     lone_surnames: list[tuple[str, LocalActor]] = []
     lone_words: list[tuple[str, LocalActor]] = []
@@ -219,7 +283,7 @@ def resolve(doc_actors: Mapping[str, DocActors], *,
                 key = f"person:{_person_key(local.name)}"
             else:
                 key = local.key
-            cluster = _cluster_of(article_id, local)
+            cluster = cluster_of(article_id, local)
             if key in clusters:
                 clusters[key].absorb(cluster)
             else:
@@ -239,13 +303,13 @@ def resolve(doc_actors: Mapping[str, DocActors], *,
     for article_id, local in lone_words:
         candidates = by_token.get(fold(local.name), [])
         if len(candidates) == 1:
-            clusters[candidates[0]].absorb(_cluster_of(article_id, local))
+            clusters[candidates[0]].absorb(cluster_of(article_id, local))
         else:
             key = local.key
             if key in clusters:
-                clusters[key].absorb(_cluster_of(article_id, local))
+                clusters[key].absorb(cluster_of(article_id, local))
             else:
-                clusters[key] = _cluster_of(article_id, local)
+                clusters[key] = cluster_of(article_id, local)
     for article_id, local in lone_surnames:
         token = _person_key(local.name)
         if " " in token:  # "von der Leyen": the full names that end with it
@@ -253,7 +317,8 @@ def resolve(doc_actors: Mapping[str, DocActors], *,
                           and k.endswith(" " + token) and k != f"person:{token}"]
         else:
             candidates = by_token.get(token, [])
-        evidence_country = local.country
+        evidence_country = weighted_country(Counter(
+            {k: v for k, v in local.evidence.items() if k[1] in TEXT_EVIDENCE}))
         role_words = {w.lower() for r in local.roles for w in r.split()}
 
         def agrees(key: str, evidence_country=evidence_country, role_words=role_words) -> bool:
@@ -263,7 +328,7 @@ def resolve(doc_actors: Mapping[str, DocActors], *,
             return same_country or same_role
 
         def clashes(key: str, evidence_country=evidence_country) -> bool:
-            country = clusters[key].country
+            country = clusters[key].text_country
             return bool(evidence_country and country and evidence_country != country)
 
         target = None
@@ -276,7 +341,7 @@ def resolve(doc_actors: Mapping[str, DocActors], *,
             # Several agree: the one named far more often is the one meant ("Biden").
             if len(agreeing) == 1 or (len(agreeing) > 1 and weight[0] >= 3 * weight[1]):
                 target = agreeing[0]
-        cluster = _cluster_of(article_id, local)
+        cluster = cluster_of(article_id, local)
         if target is None:
             target = f"person:{token}"
             if target in clusters:
@@ -323,9 +388,45 @@ def _apply_overrides(clusters: dict[str, Cluster], overrides: list[Override]) ->
             head.kind = entry.kind
         if entry.country:
             head.countries = Counter({entry.country: 10**6})
+            head.evidence = Counter({(entry.country, "table"): 1}) if head.kind == "person" else Counter()
+        if entry.sector:
+            head.sector = entry.sector
         head.roles.extend((r, entry.country, "") for r in entry.roles)
         for alias in entry.aliases:
             head.aliases[alias] += 0
+
+
+# Words before an office that say when, not what ("former President", "-President").
+_OFFICE_QUALIFIERS = re.compile(r"^(?:[-–—,.\s]+|(?:former|then|current|outgoing|incoming|late|"
+                                r"newly[- ]elected|then-)\s*)+", re.IGNORECASE)
+_SMALL_WORDS = frozenset({"of", "the", "for", "and", "on", "to", "in"})
+
+
+def office_of(role: str, country: str | None) -> tuple[str, str | None]:
+    """One canonical office per state: 'President of the U.S.', 'President of the United
+    States' and 'president' (USA) are all ('President', 'USA'). The state is the one the role
+    names, else the office table's, else `country`."""
+    geo = gazetteer()
+    text = _OFFICE_QUALIFIERS.sub("", role.strip())
+    state = None
+    if match := re.search(r"\s+(?:of|for)\s+(?:the\s+)?(.+)$", text):
+        if found := geo.lookup(match.group(1)):
+            state, text = found[0], text[:match.start()]
+    words = [w for w in text.split() if not geo.lookup(w)]
+    if not words:
+        return "", None
+    office = " ".join(_office_word(w, first=n == 0) for n, w in enumerate(words))
+    state = state or load_offices().office_state(office) or country
+    return office, state
+
+
+def _office_word(word: str, *, first: bool) -> str:
+    """'PRIME' -> 'Prime', 'of' stays, 'CEO' stays, 'secretary-general' -> 'Secretary-General'."""
+    if word.isupper() and len(word) <= 4:
+        return word
+    if word.lower() in _SMALL_WORDS and not first:
+        return word.lower()
+    return "-".join(part[:1].upper() + part[1:].lower() for part in word.split("-"))
 
 
 def _tables(doc_actors: Mapping[str, DocActors], clusters: dict[str, Cluster]):
@@ -346,17 +447,23 @@ def _tables(doc_actors: Mapping[str, DocActors], clusters: dict[str, Cluster]):
         used_ids.add(actor_id)
         for member in cluster.members:
             local_to_actor[member] = actor_id
-        seen_roles: dict[str, str] = {}
+        offices: Counter = Counter()
         for role, country, article_id in cluster.roles:
-            if role:
-                seen_roles.setdefault(role.lower(), role)
-                role_rows.append((actor_id, role, country, article_id or None))
+            if not role:
+                continue
+            office, state = office_of(role, country or cluster.country)
+            if not office:
+                continue
+            canonical = f"{office} ({state})" if state else office
+            offices[canonical] += 1
+            role_rows.append((actor_id, role, canonical, state, article_id or None))
         aliases = sorted({a for a in cluster.aliases if a.lower() not in {
             "he", "she", "him", "her", "his", "hers", "himself", "herself"}} - {cluster.name})
         actor_rows.append({
             "actor_id": actor_id, "name": cluster.name, "kind": cluster.kind,
-            "country": cluster.country if cluster.kind != "group" else None,
-            "roles": list(seen_roles.values()), "aliases": aliases,
+            "country": cluster.country, "sector": cluster.sector,
+            "roles": [office for office, _ in offices.most_common()], "aliases": aliases,
+            "country_evidence": cluster.evidence_text(),
         })
     mention_rows = []
     for article_id, found in doc_actors.items():
@@ -366,7 +473,7 @@ def _tables(doc_actors: Mapping[str, DocActors], clusters: dict[str, Cluster]):
                 continue
             mention_rows.append((article_id, m.sentence_id, m.start, m.end, m.text, actor_id, m.how))
     mentions = pd.DataFrame(mention_rows, columns=MENTION_COLUMNS)
-    actors = pd.DataFrame(actor_rows, columns=ACTOR_COLUMNS[:6])
+    actors = pd.DataFrame(actor_rows, columns=ACTOR_COLUMNS[:8])
     counts = mentions.groupby("actor_id").agg(n_mentions=("start", "size"),
                                               n_articles=("article_id", "nunique"))
     actors = actors.join(counts, on="actor_id")
