@@ -352,7 +352,10 @@ def _records_from_json(text: str) -> Iterator[tuple[str, object]]:
 
 
 def _records_from_jsonl(text: str) -> Iterator[tuple[str, object]]:
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Only "\n" ends a record: str.splitlines() would also split at U+2028, NEL and other
+    # characters that JSON strings may hold unescaped.
+    for number, line in enumerate(text.split("\n"), start=1):
+        line = line.removesuffix("\r")
         if not line.strip():
             continue
         try:
