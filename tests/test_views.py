@@ -243,7 +243,7 @@ def test_views_empty_interactions_plot_nothing(quiet_store):
 
 def test_views_show_table_says_so_when_empty(quiet_store, monkeypatch):
     shown = []
-    monkeypatch.setattr(views, "show_html", shown.append)
+    monkeypatch.setattr(views.display, "show_html", shown.append)  # show_table calls it there
     views.show_table(views.actor_quotes(quiet_store, "ali-akbar-ahmadian"),
                      empty="No quotes <found>.")
     assert shown == [views.note("No quotes <found>.")]
@@ -354,3 +354,62 @@ def test_report_imports_do_not_load_spacy():
     code = "import sys, presslens.views, presslens.plots; print('spacy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# ------------------------------------------------------------------ pages read only their rows
+
+SUBJECT_VIEWS = {
+    "actor": ["actor_card", "actor_roles", "actor_presence", "actor_by_source", "actor_quotes",
+              "actor_interactions", "actor_partners", "actor_themes", "actor_tone_over_time",
+              "co_mentioned"],
+    "theme": ["theme_card", "theme_prevalence", "theme_by_source", "theme_actors", "theme_examples",
+              "theme_cooccurrence"],
+    "article": ["article_card", "article_html", "article_actors", "article_quotes",
+                "article_interactions", "article_themes", "article_tone"],
+}
+SUBJECT_PARAMETER = {"actor": "actor", "theme": "theme", "article": "article_id"}
+
+
+@pytest.mark.parametrize("kind", sorted(SUBJECT_VIEWS))
+def test_views_subject_pages_read_by_key_not_whole_tables(busy_store, site_file, monkeypatch, kind):
+    keys = {"actor": "ali-akbar-ahmadian", "theme": "strategic_partnership", "article": "iran-china-talks"}
+    monkeypatch.setattr(type(busy_store), "table", lambda st, name: pytest.fail(f"whole table {name} read"))
+    reads = []
+    real_read = views.reads.read
+
+    def recording_read(st, page_kind, part, key):
+        reads.append((page_kind, part, key))
+        return real_read(st, page_kind, part, key)
+
+    for module in (views.actor, views.theme, views.article, views.markup, views.common):
+        monkeypatch.setattr(module, "read", recording_read)
+    key = keys[kind]
+    views.header(busy_store, "T", {SUBJECT_PARAMETER[kind]: key}, site_file)
+    for name in SUBJECT_VIEWS[kind]:
+        result = getattr(views, name)(busy_store, key)
+        assert len(result), f"{name} showed nothing, so the test proves little"
+    # every row came through the page kind's declared queries, for this key
+    assert {(k, key) for k, _, key in reads} == {(kind, key)}
+    assert {part for _, part, _ in reads} <= set(views.reads.page_reads(kind))
+
+
+def test_views_reads_return_only_the_keys_rows(busy_store):
+    own = {("actor", "mentions"): "actor_id", ("actor", "actor_roles"): "actor_id",
+           ("actor", "quotes"): "speaker_actor_id", ("theme", "themes"): "theme",
+           ("theme", "article_themes"): "theme", ("article", "sentences"): "article_id",
+           ("article", "mentions"): "article_id"}
+    keys = {"actor": "ali-akbar-ahmadian", "theme": "strategic_partnership", "article": "iran-china-talks"}
+    for (kind, part), column in own.items():
+        rows = views.reads.read(busy_store, kind, part, keys[kind])
+        assert len(rows) and set(rows[column]) == {keys[kind]}, (kind, part)
+    articles = views.reads.read(busy_store, "actor", "articles", "ali-akbar-ahmadian")
+    assert 0 < len(articles) < len(busy_store.table("articles"))
+
+
+def test_views_reads_take_the_key_as_a_parameter(busy_store):
+    quote = "x' OR '1'='1"
+    for kind, parts in views.reads.READS.items():
+        if kind in ("overview", "validation"):
+            continue
+        for part in parts:
+            assert views.reads.read(busy_store, kind, part, quote).empty, (kind, part)

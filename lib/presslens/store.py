@@ -15,6 +15,8 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from presslens.errors import UserError
 
@@ -26,31 +28,102 @@ class StoreError(UserError, FileNotFoundError):
     """A store folder that is missing or incomplete; the message says how to build it."""
 
 
+def old_folder(target: Path) -> Path:
+    """Where write_store keeps the previous store while it swaps the new one in."""
+    return target.with_name(f".{target.name}-old")
+
+
+def recover_store(path: str | Path) -> bool:
+    """Put back the previous store when a run was killed between write_store's two renames.
+
+    Returns True when a store was recovered. Staging folders of killed runs are left for the
+    next write_store to remove.
+    """
+    target = Path(path)
+    old = old_folder(target)
+    if not target.exists() and (old / DATABASE).exists() and (old / META).exists():
+        old.rename(target)
+        return True
+    return False
+
+
+class StoreWriter:
+    """Writes a store table by table, in parts, and swaps it in when finished.
+
+    Each `append` writes one Parquet part, so a table never has to be in memory whole; `finish`
+    joins the parts of each table into `<table>.parquet` (row group by row group), loads DuckDB
+    and replaces the old store with two renames. A run killed at any point leaves the old store
+    (or, between the renames, its kept copy that `recover_store` puts back).
+    """
+
+    def __init__(self, path: str | Path):
+        self.target = Path(path)
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        recover_store(self.target)
+        for stale in self.target.parent.glob(f".{self.target.name}-*"):
+            if stale != old_folder(self.target) and stale.is_dir():
+                shutil.rmtree(stale, ignore_errors=True)
+        self.staging = Path(tempfile.mkdtemp(prefix=f".{self.target.name}-", dir=self.target.parent))
+        self.parts: dict[str, list[Path]] = {}
+
+    def append(self, name: str, frame: pd.DataFrame) -> None:
+        """Add rows to table `name` (the first call fixes the table's place in the store)."""
+        parts = self.parts.setdefault(name, [])
+        part = self.staging / ".parts" / f"{name}-{len(parts):05d}.parquet"
+        part.parent.mkdir(exist_ok=True)
+        frame.to_parquet(part, index=False)
+        parts.append(part)
+
+    def finish(self, meta: dict) -> Path:
+        """Join the parts, build the DuckDB database and swap the store in."""
+        try:
+            con = duckdb.connect(str(self.staging / DATABASE))
+            for name, parts in self.parts.items():
+                table_file = self.staging / f"{name}.parquet"
+                _join_parts(parts, table_file)
+                con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM read_parquet(?)', [str(table_file)])
+            con.close()
+            shutil.rmtree(self.staging / ".parts", ignore_errors=True)
+            (self.staging / META).write_text(json.dumps(meta, indent=2, default=str), encoding="utf-8")
+            if self.target.exists():
+                old = old_folder(self.target)
+                shutil.rmtree(old, ignore_errors=True)
+                self.target.rename(old)
+                self.staging.rename(self.target)
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                self.staging.rename(self.target)
+        except BaseException:
+            self.abort()
+            raise
+        return self.target
+
+    def abort(self) -> None:
+        """Remove the staging folder; the old store stays."""
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _join_parts(parts: list[Path], out: Path) -> None:
+    if len(parts) == 1:
+        parts[0].rename(out)
+        return
+    # A part whose column is all missing has a null type there: the joined schema widens it.
+    schema = pa.unify_schemas([pq.read_schema(p) for p in parts], promote_options="permissive")
+    with pq.ParquetWriter(out, schema) as writer:
+        for part in parts:
+            writer.write_table(pq.read_table(part).cast(schema))
+
+
 def write_store(path: str | Path, tables: Mapping[str, pd.DataFrame], meta: dict) -> Path:
     """Write every table as Parquet and into DuckDB, replacing the store atomically."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    writer = StoreWriter(path)
     try:
-        con = duckdb.connect(str(staging / DATABASE))
         for name, frame in tables.items():
-            frame.to_parquet(staging / f"{name}.parquet", index=False)
-            con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM read_parquet(?)',
-                        [str(staging / f"{name}.parquet")])
-        con.close()
-        (staging / META).write_text(json.dumps(meta, indent=2, default=str), encoding="utf-8")
-        if target.exists():
-            old = target.with_name(f".{target.name}-old")
-            shutil.rmtree(old, ignore_errors=True)
-            target.rename(old)
-            staging.rename(target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            staging.rename(target)
+            writer.append(name, frame)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        writer.abort()
         raise
-    return target
+    return writer.finish(meta)
 
 
 @dataclass
@@ -75,16 +148,17 @@ class Store:
 
     def find_actor(self, name: str) -> pd.Series:
         """The actor whose id, canonical name or alias is `name` (case-insensitive)."""
-        actors = self.table("actors")
-        wanted = name.strip().lower()
-        hit = actors[(actors["actor_id"] == wanted) | (actors["name"].str.lower() == wanted)]
-        if hit.empty:
-            hit = actors[actors["aliases"].map(lambda a: wanted in {x.lower() for x in a})]
-        if hit.empty:
-            close = actors[actors["name"].str.lower().str.contains(wanted, regex=False)]
-            hint = f"; did you mean {', '.join(close['name'].head(3))}?" if len(close) else ""
-            raise KeyError(f"no actor named '{name}' in {self.path}{hint}")
-        return hit.iloc[0]
+        # One actor row by SQL, not the whole table: report pages call this once each.
+        wanted = {"name": name.strip().lower()}
+        for match in ("actor_id = $name OR lower(name) = $name",
+                      "list_contains(list_transform(aliases, lambda a: lower(a)), $name)"):
+            hit = self.con.execute(f"SELECT * FROM actors WHERE {match} ORDER BY rowid LIMIT 1", wanted).df()
+            if not hit.empty:
+                return hit.iloc[0]
+        close = self.con.execute("SELECT name FROM actors WHERE contains(lower(name), $name) "
+                                 "ORDER BY rowid LIMIT 3", wanted).df()["name"]
+        hint = f"; did you mean {', '.join(close)}?" if len(close) else ""
+        raise KeyError(f"no actor named '{name}' in {self.path}{hint}")
 
     def close(self) -> None:
         self.con.close()
@@ -93,6 +167,7 @@ class Store:
 def open_store(path: str | Path) -> Store:
     """Open a store read-only; raises StoreError naming the folder when it is not a store."""
     folder = Path(path)
+    recover_store(folder)
     if not (folder / DATABASE).exists():
         raise StoreError(f"{folder} is not a PressLens store (no {DATABASE}): build it with "
                          f"'presslens extract PATH --out {folder}' or 'make extract'")

@@ -10,12 +10,12 @@ import pandas as pd
 from presslens.store import Store
 from presslens.views.common import (
     _all_periods,
-    _articles,
     _as_list,
     _attrs,
-    _count,
+    _corpus_articles,
+    _dated,
     _empty,
-    _freq,
+    _join_interactions,
     _missing,
     _period,
     _plural,
@@ -23,10 +23,10 @@ from presslens.views.common import (
     _text,
     _theme_label,
     _tone_text,
+    _with_source,
     country_name,
     resolve_actor,
 )
-from presslens.views.corpus import interactions
 from presslens.views.markup import (
     _actor_counts,
     _card,
@@ -37,6 +37,7 @@ from presslens.views.markup import (
     link,
     theme_link,
 )
+from presslens.views.reads import corpus_figures, read
 
 
 def actor_card(st: Store, actor: str, site: str | Path = "") -> str:
@@ -52,17 +53,17 @@ def actor_card(st: Store, actor: str, site: str | Path = "") -> str:
         for r in roles.itertuples()
     ) or "<li>none found</li>"
     aliases = ", ".join(html.escape(_text(a)) for a in _as_list(row["aliases"])) or "none"
-    articles = _articles(st)
-    seen = st.table("mentions")
+    n_corpus = int(_corpus_articles(st)["articles"].sum())
+    articles = _read(st, "articles", row["actor_id"])
     dates = articles[articles["article_id"].isin(
-        seen.loc[seen["actor_id"] == row["actor_id"], "article_id"])]["date"].dropna()
+        _read(st, "mentions", row["actor_id"])["article_id"])]["date"].dropna()
     fields = [
         ("Kind", html.escape(_text(row["kind"]))),
         ("Country", html.escape(country_name(row["country"])) if not _missing(row["country"])
          else "unknown"),
         ("Roles and titles", f'<ul style="margin:0;padding-left:1.1rem">{role_items}</ul>'),
         ("Also called", aliases),
-        ("Articles", f"{int(row['n_articles']):,} of {len(articles):,}"),
+        ("Articles", f"{int(row['n_articles']):,} of {n_corpus:,}"),
         ("Mentions", f"{int(row['n_mentions']):,}"),
         ("Seen", html.escape(_seen(dates.min(), dates.max()) if len(dates) else "undated")),
         ("Mean tone", _tone_text(row["tone"])),
@@ -72,12 +73,12 @@ def actor_card(st: Store, actor: str, site: str | Path = "") -> str:
 
 def actor_roles(st: Store, actor_id: str) -> pd.DataFrame:
     """Roles and titles the actor is given, with first and last date seen and article count."""
-    roles = st.table("actor_roles")
-    roles = roles[roles["actor_id"] == actor_id]
+    roles = _read(st, "actor_roles", actor_id)
     columns = ["role", "country", "first_seen", "last_seen", "articles"]
     if roles.empty:
         return _empty(columns)
-    roles = roles.merge(_articles(st)[["article_id", "date"]], on="article_id", how="left")
+    roles = roles.merge(_read(st, "articles", actor_id)[["article_id", "date"]], on="article_id",
+                        how="left")
     roles["country"] = roles["country"].fillna("")
     table = roles.groupby(["role", "country"], sort=False).agg(
         first_seen=("date", "min"), last_seen=("date", "max"),
@@ -94,18 +95,17 @@ def actor_presence(st: Store, actor_id: str, freq: str = "auto") -> pd.DataFrame
         and period), zeros filled in over the corpus date range.
     """
     columns = ["period", "source", "mentions", "articles", "all_articles"]
-    articles = _articles(st).dropna(subset=["date"])
-    if articles.empty:
+    corpus, freq = _dated(_corpus_articles(st), freq)
+    if corpus.empty:
         return _empty(columns)
-    freq = _freq(articles["date"], freq)
+    articles = _with_source(_read(st, "articles", actor_id)).dropna(subset=["date"])
     articles["period"] = _period(articles["date"], freq)
-    mentions = st.table("mentions")
-    mentions = mentions[mentions["actor_id"] == actor_id].merge(
+    mentions = _read(st, "mentions", actor_id).merge(
         articles[["article_id", "period", "source"]], on="article_id")
-    totals = articles.groupby(["period", "source"]).size().rename("all_articles")
+    totals = corpus.groupby(["period", "source"])["articles"].sum().rename("all_articles")
     grid = pd.MultiIndex.from_product(
-        [_all_periods(articles["date"], freq),
-         sorted(articles["source"].unique())], names=["period", "source"])
+        [_all_periods(corpus["date"], freq),
+         sorted(corpus["source"].unique())], names=["period", "source"])
     table = pd.DataFrame({
         "mentions": mentions.groupby(["period", "source"]).size(),
         "articles": mentions.groupby(["period", "source"])["article_id"].nunique(),
@@ -116,13 +116,11 @@ def actor_presence(st: Store, actor_id: str, freq: str = "auto") -> pd.DataFrame
 
 def actor_by_source(st: Store, actor_id: str) -> pd.DataFrame:
     """Per source: articles mentioning the actor, their share of the source, mentions."""
-    articles = _articles(st)
-    mentions = st.table("mentions")
-    mentions = mentions[mentions["actor_id"] == actor_id].merge(
-        articles[["article_id", "source"]], on="article_id")
+    articles = _with_source(_read(st, "articles", actor_id))
+    mentions = _read(st, "mentions", actor_id).merge(articles[["article_id", "source"]], on="article_id")
     if mentions.empty:
         return _empty(["source", "articles", "share", "mentions"])
-    totals = articles.groupby("source").size()
+    totals = _corpus_articles(st).groupby("source")["articles"].sum()
     table = mentions.groupby("source").agg(articles=("article_id", "nunique"),
                                            mentions=("article_id", "size")).reset_index()
     table["share"] = (table["articles"] / table["source"].map(totals)).round(3)
@@ -137,9 +135,9 @@ def actor_quotes(st: Store, actor_id: str, *, site: str | Path = "") -> pd.DataF
         Columns date, source, cue, statement (content; in quotation marks when direct),
         direct, article (link to the brief), article_id.
     """
-    quotes = st.table("quotes")
-    quotes = quotes[quotes["speaker_actor_id"] == actor_id]
-    return _quote_table(st, quotes, site=site, speaker=False)
+    return _quote_table(_read(st, "quotes", actor_id),
+                        _with_source(_read(st, "articles", actor_id)).set_index("article_id"),
+                        _read(st, "peers", actor_id).set_index("actor_id"), site=site, speaker=False)
 
 
 def actor_interactions(st: Store, actor_id: str, *, site: str | Path = "") -> pd.DataFrame:
@@ -149,11 +147,13 @@ def actor_interactions(st: Store, actor_id: str, *, site: str | Path = "") -> pd
         Columns date, as ("source"/"target"), event (PLOVER type), partner (link), trigger,
         negated, sentence, article (link), plus plain partner_id, partner_name.
     """
-    table = interactions(st, include_negated=True)
     columns = ["date", "as", "event", "partner", "trigger", "negated", "sentence", "article",
                "partner_id", "partner_name", "article_id"]
+    table = _read(st, "interactions", actor_id)
     if table.empty:
         return _empty(columns)
+    table = _join_interactions(table, _read(st, "peers", actor_id).set_index("actor_id"),
+                               _with_source(_read(st, "articles", actor_id)).set_index("article_id"))
     as_source = table[table["source_actor_id"] == actor_id].assign(
         **{"as": "source"}, partner_id=lambda t: t["target_actor_id"],
         partner_name=lambda t: t["target_name"])
@@ -218,18 +218,15 @@ def actor_themes(st: Store, actor_id: str, *, site: str | Path = "") -> pd.DataF
     """
     keys = ["article_id", "sentence_id"]
     columns = ["theme_id", "label", "theme", "sentences", "share", "baseline", "lift"]
-    mentions = st.table("mentions")
-    own = mentions.loc[mentions["actor_id"] == actor_id, keys].drop_duplicates()
-    themes = st.table("themes")[[*keys, "theme"]].drop_duplicates()
-    n_all = max(_count(st, "sentences"), 1)
-    if own.empty or themes.empty:
+    own = _read(st, "mentions", actor_id)[keys].drop_duplicates()
+    mine = _read(st, "themes", actor_id)  # the themes of the sentences naming the actor
+    if own.empty or mine.empty:
         return _empty(columns)
-    mine = themes.merge(own, on=keys)
-    if mine.empty:
-        return _empty(columns)
+    n_all = max(int(corpus_figures(st, "sentences")["sentences"].iloc[0]), 1)
+    baseline = corpus_figures(st, "sentences by theme").set_index("theme")["sentences"]
     counts = mine.groupby("theme").size().rename("sentences").reset_index()
     counts["share"] = counts["sentences"] / len(own)
-    counts["baseline"] = counts["theme"].map(themes.groupby("theme").size()) / n_all
+    counts["baseline"] = counts["theme"].map(baseline) / n_all
     counts["lift"] = counts["share"] / counts["baseline"]
     counts["label"] = counts["theme"].map(_theme_label)
     counts["theme_id"] = counts["theme"]
@@ -246,25 +243,25 @@ def actor_tone_over_time(st: Store, actor_id: str, freq: str = "auto") -> pd.Dat
     Returns:
         Columns period, series ("actor name" or "corpus"), tone, sentences.
     """
-    keys = ["article_id", "sentence_id"]
     columns = ["period", "series", "tone", "sentences"]
-    articles = _articles(st).dropna(subset=["date"])
-    if articles.empty:
+    corpus, freq = _dated(_corpus_articles(st), freq)
+    if corpus.empty:
         return _empty(columns)
-    freq = _freq(articles["date"], freq)
-    sentences = st.table("sentences").merge(articles[["article_id", "date"]], on="article_id")
-    sentences["period"] = _period(sentences["date"], freq)
-    mentions = st.table("mentions")
-    own = mentions.loc[mentions["actor_id"] == actor_id, keys].drop_duplicates()
-    mine = sentences.merge(own, on=keys)
+    dates = _read(st, "articles", actor_id)[["article_id", "date"]].dropna(subset=["date"])
+    mine = _read(st, "sentences", actor_id).merge(dates, on="article_id")
     if mine.empty:
         return _empty(columns)
-    name = _text(st.table("actors").set_index("actor_id")["name"].get(actor_id, actor_id))
-    parts = []
-    for series, frame in ((name, mine), ("corpus", sentences)):
-        agg = frame.groupby("period").agg(tone=("tone", "mean"), sentences=("tone", "size"))
-        parts.append(agg.reset_index().assign(series=series))
-    out = pd.concat(parts, ignore_index=True)
+    mine["period"] = _period(mine["date"], freq)
+    actor = _read(st, "actor", actor_id)
+    name = _text(actor["name"].iloc[0]) if len(actor) else actor_id
+    own = mine.groupby("period").agg(tone=("tone", "mean"), sentences=("tone", "size")).reset_index()
+    everyone = corpus_figures(st, "tone by date")
+    everyone["period"] = _period(everyone["date"], freq)
+    everyone = everyone.groupby("period")[["sentences", "tone_sum", "tone_count"]].sum()
+    everyone["tone"] = everyone["tone_sum"] / everyone["tone_count"]
+    out = pd.concat([own.assign(series=name),
+                     everyone[["tone", "sentences"]].reset_index().assign(series="corpus")],
+                    ignore_index=True)
     out = out[out["period"].isin(mine["period"].unique())]
     return out[columns].reset_index(drop=True)
 
@@ -273,18 +270,22 @@ def co_mentioned(st: Store, actor_id: str, n: int = 15, *, site: str | Path = ""
     """Actors named in the same sentences (and articles) as this one, most often first."""
     keys = ["article_id", "sentence_id"]
     columns = ["actor_id", "name", "actor", "kind", "sentences", "articles"]
-    mentions = st.table("mentions")
-    own = mentions.loc[mentions["actor_id"] == actor_id, keys].drop_duplicates()
-    own_articles = set(own["article_id"])
-    others = mentions[mentions["actor_id"] != actor_id]
-    same_sentence = others[keys + ["actor_id"]].drop_duplicates().merge(own, on=keys)
-    same_article = others.loc[others["article_id"].isin(own_articles),
-                              ["article_id", "actor_id"]].drop_duplicates()
+    named = _read(st, "co-mentions", actor_id)  # who is named where in the actor's articles
+    own = named.loc[named["actor_id"] == actor_id, keys]
+    others = named[named["actor_id"] != actor_id]
+    same_sentence = others.merge(own, on=keys)
+    same_article = others[["article_id", "actor_id"]].drop_duplicates()
     if same_article.empty:
         return _empty(columns)
     table = pd.DataFrame({
         "sentences": same_sentence.groupby("actor_id").size(),
         "articles": same_article.groupby("actor_id").size(),
     }).fillna(0).astype("int64")
-    out = _actor_counts(st, table.sort_values(["sentences", "articles"], ascending=False).head(n), site)
+    peers = _read(st, "peers", actor_id).set_index("actor_id")
+    out = _actor_counts(peers, table.sort_values(["sentences", "articles"], ascending=False).head(n), site)
     return _attrs(out[columns], html=["actor"], hide=["actor_id", "name"])
+
+
+def _read(st: Store, part: str, actor_id: str) -> pd.DataFrame:
+    """The rows of an actor profile's read `part` (views.reads.READS["actor"])."""
+    return read(st, "actor", part, actor_id)

@@ -17,14 +17,15 @@ from presslens.views.common import (
     _attrs,
     _date,
     _empty,
+    _join_interactions,
     _missing,
     _text,
     _theme_label,
     _tone_text,
+    _with_source,
     country_name,
     resolve_article,
 )
-from presslens.views.corpus import interactions
 from presslens.views.markup import (
     _card,
     _links,
@@ -35,13 +36,13 @@ from presslens.views.markup import (
     report_href,
     theme_link,
 )
+from presslens.views.reads import read
 
 
 def article_card(st: Store, article_id: str, site: str | Path = "") -> str:
     """Title, date, source, link to the original, size and mean tone of one article."""
     art = resolve_article(st, article_id)
-    sentences = st.table("sentences")
-    sentences = sentences[sentences["article_id"] == article_id]
+    sentences = _read(st, "sentences", article_id)
     url = _text(art["url"])
     original = (f'<a href="{html.escape(url)}" rel="noopener noreferrer">'
                 f"{html.escape(url)}</a>" if url.startswith(("http://", "https://"))
@@ -67,9 +68,8 @@ def article_html(st: Store, article_id: str, *, site: str | Path = "",
     """
     art = resolve_article(st, article_id)
     text = _text(art["text"])
-    actors = st.table("actors").set_index("actor_id")
-    mentions = st.table("mentions")
-    mentions = mentions[mentions["article_id"] == article_id].sort_values(
+    actors = _read(st, "actors", article_id).set_index("actor_id")
+    mentions = _read(st, "mentions", article_id).sort_values(
         ["start", "end"], ascending=[True, False])
     kept: list[tuple[int, int, str, str]] = []
     last_end = -1
@@ -80,8 +80,7 @@ def article_html(st: Store, article_id: str, *, site: str | Path = "",
             last_end = end
     theme_spans: list[tuple[int, int, str]] = []
     if themes:
-        hits = st.table("themes")
-        hits = hits[hits["article_id"] == article_id]
+        hits = _read(st, "themes", article_id)
         theme_spans = [(int(h.start), int(h.end), _theme_label(h.theme))
                        for h in hits.itertuples()]
 
@@ -128,18 +127,16 @@ def article_actors(st: Store, article_id: str, *, site: str | Path = "") -> pd.D
     the mean tone of the sentences naming them."""
     keys = ["article_id", "sentence_id"]
     columns = ["actor_id", "name", "actor", "kind", "country", "roles", "mentions", "tone"]
-    mentions = st.table("mentions")
-    mentions = mentions[mentions["article_id"] == article_id]
+    mentions = _read(st, "mentions", article_id)
     if mentions.empty:
         return _empty(columns)
     tone = mentions[[*keys, "actor_id"]].drop_duplicates().merge(
-        st.table("sentences")[[*keys, "tone"]], on=keys).groupby("actor_id")["tone"].mean()
-    roles = st.table("actor_roles")
-    roles = roles[roles["article_id"] == article_id].groupby("actor_id")["role"].agg(
+        _read(st, "sentences", article_id)[[*keys, "tone"]], on=keys).groupby("actor_id")["tone"].mean()
+    roles = _read(st, "actor_roles", article_id).groupby("actor_id")["role"].agg(
         lambda r: list(dict.fromkeys(r)))
     counts = mentions.groupby("actor_id").agg(mentions=("start", "size"), first=("start", "min"))
     counts = counts.sort_values(["mentions", "first"], ascending=[False, True])
-    actors = st.table("actors").set_index("actor_id")
+    actors = _read(st, "actors", article_id).set_index("actor_id")
     ids = counts.index
     out = pd.DataFrame({
         "actor_id": ids,
@@ -156,20 +153,20 @@ def article_actors(st: Store, article_id: str, *, site: str | Path = "") -> pd.D
 
 def article_quotes(st: Store, article_id: str, *, site: str | Path = "") -> pd.DataFrame:
     """Quotes and reported statements in the article, in text order, with their speakers."""
-    quotes = st.table("quotes")
-    quotes = quotes[quotes["article_id"] == article_id]
-    return _quote_table(st, quotes, site=site, speaker=True, newest_first=False)
+    quotes = _read(st, "quotes", article_id)
+    return _quote_table(quotes, _with_source(_read(st, "articles", article_id)).set_index("article_id"),
+                        _read(st, "actors", article_id).set_index("actor_id"),
+                        site=site, speaker=True, newest_first=False)
 
 
 def article_interactions(st: Store, article_id: str, *, site: str | Path = "") -> pd.DataFrame:
     """Interactions in the article, in text order: who did what (PLOVER type) to whom."""
-    table = interactions(st, include_negated=True)
     columns = ["from", "event", "to", "trigger", "negated", "sentence"]
+    table = _read(st, "interactions", article_id).sort_values("sentence_id")
     if table.empty:
         return _empty(columns)
-    table = table[table["article_id"] == article_id].sort_values("sentence_id")
-    if table.empty:
-        return _empty(columns)
+    table = _join_interactions(table, _read(st, "actors", article_id).set_index("actor_id"),
+                               _with_source(_read(st, "articles", article_id)).set_index("article_id"))
     out = pd.DataFrame({
         "from": _links(actor_link, table["source_actor_id"], table["source_name"], site),
         "event": table["event_type"].values,
@@ -185,15 +182,13 @@ def article_themes(st: Store, article_id: str, *, site: str | Path = "") -> pd.D
     """Themes of the article with the sentences that carry them (matched terms marked)."""
     keys = ["article_id", "sentence_id"]
     columns = ["theme_id", "label", "theme", "sentences", "score", "carried by"]
-    per_article = st.table("article_themes")
-    per_article = per_article[per_article["article_id"] == article_id]
+    per_article = _read(st, "article_themes", article_id)
     if per_article.empty:
         return _empty(columns)
     art = resolve_article(st, article_id)
     text = _text(art["text"])
-    hits = st.table("themes")
-    hits = hits[hits["article_id"] == article_id].merge(
-        st.table("sentences")[[*keys, "start", "end"]].rename(
+    hits = _read(st, "themes", article_id).merge(
+        _read(st, "sentences", article_id)[[*keys, "start", "end"]].rename(
             columns={"start": "s_start", "end": "s_end"}), on=keys)
     carried = {}
     for theme, group in hits.groupby("theme"):
@@ -216,7 +211,11 @@ def article_themes(st: Store, article_id: str, *, site: str | Path = "") -> pd.D
 
 def article_tone(st: Store, article_id: str) -> pd.DataFrame:
     """Tone of every sentence of the article, in order: sentence_id, tone, text."""
-    sentences = st.table("sentences")
-    sentences = sentences[sentences["article_id"] == article_id]
+    sentences = _read(st, "sentences", article_id)
     return sentences[["sentence_id", "tone", "text"]].sort_values("sentence_id").reset_index(
         drop=True)
+
+
+def _read(st: Store, part: str, article_id: str) -> pd.DataFrame:
+    """The rows of an article brief's read `part` (views.reads.READS["article"])."""
+    return read(st, "article", part, article_id)

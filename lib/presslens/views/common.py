@@ -13,6 +13,7 @@ import pandas as pd
 
 from presslens.codebook import Theme, load_codebook
 from presslens.store import Store
+from presslens.views.reads import corpus_figures, read
 
 KINDS = ("person", "organization", "country", "group")
 
@@ -53,13 +54,12 @@ def resolve_theme(st: Store, theme: str) -> Theme:
 
 
 def resolve_article(st: Store, article_id: str) -> pd.Series:
-    """The article row; KeyError naming close ids when there is none."""
-    articles = st.table("articles")
-    hit = articles[articles["article_id"] == article_id]
+    """The article row (all but its input path); KeyError naming close ids when there is none."""
+    hit = read(st, "article", "articles", article_id)
     if hit.empty:
-        close = articles.loc[articles["article_id"].str.contains(article_id.strip()[:20],
-                                                                 regex=False), "article_id"]
-        hint = f"; did you mean {', '.join(close.head(3))}?" if len(close) else ""
+        close = st.sql("SELECT article_id FROM articles WHERE contains(article_id, ?) ORDER BY rowid LIMIT 3",
+                       [article_id.strip()[:20]])["article_id"]
+        hint = f"; did you mean {', '.join(close)}?" if len(close) else ""
         raise KeyError(f"no article '{article_id}' in {st.path}{hint}")
     return hit.iloc[0]
 
@@ -86,6 +86,42 @@ def _articles(st: Store) -> pd.DataFrame:
     articles = st.table("articles")
     articles["source"] = articles["source"].fillna(NO_SOURCE).replace("", NO_SOURCE)
     return articles
+
+
+def _with_source(articles: pd.DataFrame) -> pd.DataFrame:
+    """Articles (or rows with a source column) with NO_SOURCE where the source is missing."""
+    return articles.assign(source=articles["source"].fillna(NO_SOURCE).replace("", NO_SOURCE))
+
+
+def _join_interactions(table: pd.DataFrame, actors: pd.DataFrame,
+                       articles: pd.DataFrame) -> pd.DataFrame:
+    """Interactions with their actors' names and kinds and their article's date, source and
+    title; `actors` and `articles` are indexed by id and cover the rows' actors and articles."""
+    table = table.assign(
+        source_name=table["source_actor_id"].map(actors["name"]),
+        target_name=table["target_actor_id"].map(actors["name"]),
+        source_kind=table["source_actor_id"].map(actors["kind"]),
+        target_kind=table["target_actor_id"].map(actors["kind"]),
+        date=table["article_id"].map(articles["date"]),
+        source=table["article_id"].map(articles["source"]),
+        title=table["article_id"].map(articles["title"]),
+    )
+    return table.reset_index(drop=True)
+
+
+def _corpus_articles(st: Store) -> pd.DataFrame:
+    """Articles per date and source over the whole corpus (columns date, source, articles)."""
+    counts = _with_source(corpus_figures(st, "articles by date and source"))
+    return counts.groupby(["date", "source"], dropna=False, as_index=False)["articles"].sum()
+
+
+def _dated(counts: pd.DataFrame, freq: str) -> tuple[pd.DataFrame, str]:
+    """The dated rows of _corpus_articles with their period, and the frequency resolved."""
+    dated = counts.dropna(subset=["date"])
+    if dated.empty:
+        return dated, freq
+    freq = _freq(dated["date"], freq)
+    return dated.assign(period=_period(dated["date"], freq)), freq
 
 
 def _titles(st: Store) -> dict[str, str]:
@@ -143,7 +179,7 @@ def _freq(dates: pd.Series, freq: str) -> str:
 
 def freq_name(st: Store, freq: str = "auto") -> str:
     """"week", "month", ... : the period the over-time views use for this store."""
-    return _FREQ_NAMES[_freq(st.table("articles")["date"], freq)]
+    return _FREQ_NAMES[_freq(_corpus_articles(st)["date"], freq)]
 
 
 def _period(dates: pd.Series, freq: str) -> pd.Series:

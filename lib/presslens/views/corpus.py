@@ -17,6 +17,7 @@ from presslens.views.common import (
     _count,
     _empty,
     _freq,
+    _join_interactions,
     _period,
     _text,
     _theme_label,
@@ -226,18 +227,8 @@ def interactions(st: Store, *, include_negated: bool = False) -> pd.DataFrame:
     table = st.table("interactions")
     if not include_negated and not table.empty:
         table = table[~table["negated"].astype(bool)]
-    names = st.table("actors").set_index("actor_id")
-    articles = _articles(st).set_index("article_id")
-    table = table.assign(
-        source_name=table["source_actor_id"].map(names["name"]),
-        target_name=table["target_actor_id"].map(names["name"]),
-        source_kind=table["source_actor_id"].map(names["kind"]),
-        target_kind=table["target_actor_id"].map(names["kind"]),
-        date=table["article_id"].map(articles["date"]),
-        source=table["article_id"].map(articles["source"]),
-        title=table["article_id"].map(articles["title"]),
-    )
-    return table.reset_index(drop=True)
+    return _join_interactions(table, st.table("actors").set_index("actor_id"),
+                              _articles(st).set_index("article_id"))
 
 
 def interaction_pairs(st: Store, n: int = 20, *, site: str | Path = "") -> pd.DataFrame:
@@ -313,3 +304,17 @@ def articles_list(st: Store, *, site: str | Path = "") -> pd.DataFrame:
         "words": articles["n_words"].astype("int64").values,
     })
     return _attrs(out, html=["article"])
+
+
+def theme_matrix(st: Store) -> pd.DataFrame:
+    """A theme x theme matrix of shared article counts (labels as index and columns), the
+    themes found in most articles first."""
+    per_article = st.table("article_themes")[["article_id", "theme"]].drop_duplicates()
+    if per_article.empty:
+        return pd.DataFrame()
+    pairs = per_article.merge(per_article, on="article_id")
+    matrix = pd.crosstab(pairs["theme_x"].map(_theme_label), pairs["theme_y"].map(_theme_label))
+    order = matrix.values.diagonal().argsort()[::-1]
+    matrix = matrix.iloc[order, order]
+    matrix.index.name, matrix.columns.name = None, None
+    return matrix

@@ -17,7 +17,6 @@ from presslens.store import Store
 from presslens.views.common import (
     NO_SOURCE,
     THEME_UNDERLINE,
-    _articles,
     _attrs,
     _date,
     _empty,
@@ -26,11 +25,13 @@ from presslens.views.common import (
     _seen,
     _text,
     _theme_label,
+    _with_source,
     date_range,
     resolve_actor,
     resolve_article,
     resolve_theme,
 )
+from presslens.views.reads import read
 
 
 @lru_cache(maxsize=16)
@@ -136,15 +137,15 @@ def _scope(st: Store, params: Mapping[str, object]) -> list[str]:
         if params.get("actor"):
             scope = "named in "
             actor_id = resolve_actor(st, str(params["actor"]))["actor_id"]
-            ids = st.sql("SELECT DISTINCT article_id FROM mentions WHERE actor_id = ?", [actor_id])
-            articles = _articles(st)
-            articles = articles[articles["article_id"].isin(ids["article_id"])]
+            ids = read(st, "actor", "mentions", actor_id)["article_id"]
+            articles = read(st, "actor", "articles", actor_id)
+            articles = _with_source(articles[articles["article_id"].isin(ids)])
         elif params.get("theme"):
             scope = "found in "
             theme = resolve_theme(st, str(params["theme"])).id
-            ids = st.sql("SELECT DISTINCT article_id FROM article_themes WHERE theme = ?", [theme])
-            articles = _articles(st)
-            articles = articles[articles["article_id"].isin(ids["article_id"])]
+            ids = read(st, "theme", "article_themes", theme)["article_id"]
+            articles = read(st, "theme", "articles", theme)
+            articles = _with_source(articles[articles["article_id"].isin(ids)])
         elif params.get("article_id"):
             art = resolve_article(st, str(params["article_id"]))
             return [html.escape(_date(art["date"]) or "undated"),
@@ -238,15 +239,15 @@ def _underlined(text: str, start: int, end: int, spans: Sequence[tuple[int, int,
     return "".join(out)
 
 
-def _quote_table(st: Store, quotes: pd.DataFrame, *, site: str | Path, speaker: bool,
-                 newest_first: bool = True) -> pd.DataFrame:
+def _quote_table(quotes: pd.DataFrame, articles: pd.DataFrame, actors: pd.DataFrame, *,
+                 site: str | Path, speaker: bool, newest_first: bool = True) -> pd.DataFrame:
+    """Quotes as table rows; `articles` (date, source, title) and `actors` (name) are indexed
+    by id and cover the quotes' articles and speakers."""
     # Per actor: when and where, with a link to the brief; per article: who said it.
     columns = (["speaker", "cue", "statement", "direct"] if speaker else
                ["date", "source", "cue", "statement", "direct", "article", "article_id"])
     if quotes.empty:
         return _empty(columns)
-    articles = _articles(st).set_index("article_id")
-    actors = st.table("actors").set_index("actor_id")
     quotes = quotes.assign(date=quotes["article_id"].map(articles["date"]),
                            source=quotes["article_id"].map(articles["source"]),
                            title=quotes["article_id"].map(articles["title"]))
@@ -276,10 +277,9 @@ def _quote_table(st: Store, quotes: pd.DataFrame, *, site: str | Path, speaker: 
     return _attrs(out[columns], html=["speaker", "article"], hide=["article_id"])
 
 
-def _actor_counts(st: Store, table: pd.DataFrame, site: str | Path) -> pd.DataFrame:
+def _actor_counts(actors: pd.DataFrame, table: pd.DataFrame, site: str | Path) -> pd.DataFrame:
     """Rows of actors (indexed by actor_id in `table`) with name, kind, link and their
-    sentence and article counts."""
-    actors = st.table("actors").set_index("actor_id")
+    sentence and article counts; `actors` (name, kind) is indexed by actor_id."""
     out = pd.DataFrame({
         "actor_id": table.index,
         "name": table.index.map(actors["name"]),

@@ -10,25 +10,26 @@ import pandas as pd
 from presslens.store import Store
 from presslens.views.common import (
     _all_periods,
-    _articles,
     _attrs,
+    _corpus_articles,
+    _dated,
     _empty,
-    _freq,
     _pattern_text,
     _period,
     _theme_label,
+    _with_source,
     resolve_theme,
 )
+from presslens.views.corpus import theme_matrix
 from presslens.views.markup import _actor_counts, _card, _links, _marked_sentence, article_link, link, theme_link
+from presslens.views.reads import corpus_figures, read
 
 
 def theme_card(st: Store, theme: str, site: str | Path = "") -> str:
     """What the theme is (label, description, patterns) and how often it appears."""
     t = resolve_theme(st, theme)
-    per_article = st.table("article_themes")
-    per_article = per_article[per_article["theme"] == t.id]
-    hits = st.table("themes")
-    hits = hits[hits["theme"] == t.id]
+    per_article = _read(st, "article_themes", t.id)
+    hits = _read(st, "themes", t.id)
     n_articles = max(int(st.meta.get("n_articles") or 0), 1)
     terms = hits["term"].str.lower().value_counts().head(12)
     patterns = " ".join(
@@ -59,19 +60,20 @@ def theme_prevalence(st: Store, theme: str, freq: str = "auto") -> pd.DataFrame:
     """
     t = resolve_theme(st, theme)
     columns = ["period", "source", "articles", "with_theme", "share"]
-    articles = _articles(st).dropna(subset=["date"])
-    if articles.empty:
+    corpus, freq = _dated(_corpus_articles(st), freq)
+    if corpus.empty:
         return _empty(columns)
-    freq = _freq(articles["date"], freq)
-    per_article = st.table("article_themes")
-    carrying = set(per_article.loc[per_article["theme"] == t.id, "article_id"])
+    carrying = set(_read(st, "article_themes", t.id)["article_id"])
+    articles = _with_source(_read(st, "articles", t.id)).dropna(subset=["date"])
+    articles = articles[articles["article_id"].isin(carrying)]
     articles["period"] = _period(articles["date"], freq)
-    articles["with_theme"] = articles["article_id"].isin(carrying).astype("int64")
     grid = pd.MultiIndex.from_product(
-        [_all_periods(articles["date"], freq),
-         sorted(articles["source"].unique())], names=["period", "source"])
-    table = articles.groupby(["period", "source"]).agg(
-        articles=("article_id", "size"), with_theme=("with_theme", "sum"))
+        [_all_periods(corpus["date"], freq),
+         sorted(corpus["source"].unique())], names=["period", "source"])
+    table = pd.DataFrame({
+        "articles": corpus.groupby(["period", "source"])["articles"].sum(),
+        "with_theme": articles.groupby(["period", "source"]).size(),
+    }).fillna(0).astype("int64")
     table = table.reindex(grid, fill_value=0).reset_index()
     table["share"] = table["with_theme"] / table["articles"].where(table["articles"] > 0)
     return table[columns]
@@ -80,12 +82,11 @@ def theme_prevalence(st: Store, theme: str, freq: str = "auto") -> pd.DataFrame:
 def theme_by_source(st: Store, theme: str) -> pd.DataFrame:
     """Per source: articles, articles carrying the theme, share, hits."""
     t = resolve_theme(st, theme)
-    articles = _articles(st)
-    per_article = st.table("article_themes")
-    per_article = per_article[per_article["theme"] == t.id].merge(
+    articles = _with_source(_read(st, "articles", t.id))
+    per_article = _read(st, "article_themes", t.id).merge(
         articles[["article_id", "source"]], on="article_id")
     table = pd.DataFrame({
-        "articles": articles.groupby("source").size(),
+        "articles": _corpus_articles(st).groupby("source")["articles"].sum(),
         "with_theme": per_article.groupby("source")["article_id"].nunique(),
         "hits": per_article.groupby("source")["n_hits"].sum(),
     }).fillna(0).astype("int64")
@@ -108,22 +109,19 @@ def theme_actors(st: Store, theme: str, n: int = 15, *, site: str | Path = "") -
     keys = ["article_id", "sentence_id"]
     columns = ["actor_id", "name", "actor", "kind", "sentences", "articles", "tone",
                "overall_tone"]
-    hits = st.table("themes")
-    carrying = hits.loc[hits["theme"] == t.id, keys].drop_duplicates()
-    if carrying.empty:
-        return _empty(columns)
-    mentions = st.table("mentions")[[*keys, "actor_id"]].drop_duplicates()
-    named = mentions.merge(carrying, on=keys).merge(
-        st.table("sentences")[[*keys, "tone"]], on=keys, how="left")
+    # who is named in the sentences carrying the theme, with those sentences' tone
+    named = _read(st, "mentions", t.id).merge(
+        _read(st, "sentences", t.id)[[*keys, "tone"]], on=keys, how="left")
     if named.empty:
         return _empty(columns)
     table = named.groupby("actor_id").agg(sentences=("sentence_id", "size"),
                                           articles=("article_id", "nunique"),
                                           tone=("tone", "mean"))
     table = table.sort_values(["sentences", "articles"], ascending=False).head(n)
-    out = _actor_counts(st, table, site)
+    actors = _read(st, "actors", t.id).set_index("actor_id")
+    out = _actor_counts(actors, table, site)
     out["tone"] = table["tone"].round(3).values
-    out["overall_tone"] = table.index.map(st.table("actors").set_index("actor_id")["tone"]).astype(
+    out["overall_tone"] = table.index.map(actors["tone"]).astype(
         "float64").round(3).values
     return _attrs(out[columns], html=["actor"], hide=["actor_id", "name"])
 
@@ -139,15 +137,14 @@ def theme_examples(st: Store, theme: str, per_source: int = 3, *,
     """
     t = resolve_theme(st, theme)
     columns = ["source", "date", "sentence", "article", "article_id"]
-    hits = st.table("themes")
-    hits = hits[hits["theme"] == t.id]
+    hits = _read(st, "themes", t.id)
     if hits.empty:
         return _empty(columns)
     keys = ["article_id", "sentence_id"]
-    articles = _articles(st)
+    articles = _with_source(_read(st, "articles", t.id))
     found = hits[keys].drop_duplicates().merge(
-        articles[["article_id", "date", "source", "title", "text"]], on="article_id")
-    found = found.merge(st.table("sentences")[[*keys, "start", "end"]], on=keys)
+        articles[["article_id", "date", "source", "title"]], on="article_id")
+    found = found.merge(_read(st, "sentences", t.id)[[*keys, "start", "passage"]], on=keys)
     found = found.sort_values(["date", "article_id", "sentence_id"],
                               ascending=[False, True, True], na_position="last")
     found["_nth"] = found.groupby("article_id").cumcount()
@@ -157,8 +154,10 @@ def theme_examples(st: Store, theme: str, per_source: int = 3, *,
     picked = picked.sort_values(["source", "date"], ascending=[True, False], na_position="last")
     spans = hits.groupby(keys)[["start", "end"]].apply(
         lambda g: list(zip(g["start"], g["end"], strict=True)))
+    # The hits' offsets are in the article text; the passage starts at the sentence's start.
     sentences = [
-        _marked_sentence(r.text, r.start, r.end, spans.get((r.article_id, r.sentence_id), []),
+        _marked_sentence(r.passage, 0, len(r.passage),
+                         [(s - r.start, e - r.start) for s, e in spans.get((r.article_id, r.sentence_id), [])],
                          title=t.label)
         for r in picked.itertuples()
     ]
@@ -180,27 +179,20 @@ def theme_cooccurrence(st: Store, theme: str | None = None, *,
     and lift (how much likelier than in the corpus at large), most shared first. Without:
     a theme x theme matrix of shared article counts (labels as index and columns).
     """
-    per_article = st.table("article_themes")[["article_id", "theme"]].drop_duplicates()
-    n_articles = max(int(st.meta.get("n_articles") or 0), 1)
     if theme is None:
-        if per_article.empty:
-            return pd.DataFrame()
-        pairs = per_article.merge(per_article, on="article_id")
-        matrix = pd.crosstab(pairs["theme_x"].map(_theme_label), pairs["theme_y"].map(_theme_label))
-        order = matrix.values.diagonal().argsort()[::-1]
-        matrix = matrix.iloc[order, order]
-        matrix.index.name, matrix.columns.name = None, None
-        return matrix
+        return theme_matrix(st)
     t = resolve_theme(st, theme)
     columns = ["theme_id", "label", "theme", "articles", "share", "lift"]
-    mine = set(per_article.loc[per_article["theme"] == t.id, "article_id"])
+    n_articles = max(int(st.meta.get("n_articles") or 0), 1)
+    near = _read(st, "co-themes", t.id)  # the themes of the articles touching this one
+    mine = set(near.loc[near["theme"] == t.id, "article_id"])
     if not mine:
         return _empty(columns)
-    others = per_article[(per_article["theme"] != t.id)]
-    shared = others[others["article_id"].isin(mine)].groupby("theme").size().rename("articles")
+    others = near[(near["theme"] != t.id) & near["article_id"].isin(mine)]
+    shared = others.groupby("theme").size().rename("articles")
     if shared.empty:
         return _empty(columns)
-    overall = others.groupby("theme").size() / n_articles
+    overall = corpus_figures(st, "articles by theme").set_index("theme")["articles"] / n_articles
     out = shared.reset_index()
     out["share"] = (out["articles"] / len(mine)).round(3)
     out["lift"] = (out["share"] / out["theme"].map(overall)).round(2)
@@ -209,3 +201,8 @@ def theme_cooccurrence(st: Store, theme: str | None = None, *,
     out["theme"] = [theme_link(x, site) for x in out["theme_id"]]
     out = out.sort_values(["articles", "lift"], ascending=False).reset_index(drop=True)
     return _attrs(out[columns], html=["theme"], hide=["theme_id", "label"])
+
+
+def _read(st: Store, part: str, theme_id: str) -> pd.DataFrame:
+    """The rows of a theme report's read `part` (views.reads.READS["theme"])."""
+    return read(st, "theme", part, theme_id)
