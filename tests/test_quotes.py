@@ -169,6 +169,71 @@ def test_quotes_speech_verbs_option(nlp, speech_verbs, count):
     assert len(quotes) == count
 
 
+# -- the cue lexicon (codebooks/quote_cues.yml) -------------------------------------------------
+def write_cues(tmp_path, **changes):
+    import yaml
+
+    from presslens.lexicons import DEFAULT_QUOTE_CUES
+
+    data = yaml.safe_load(DEFAULT_QUOTE_CUES.read_text(encoding="utf-8"))
+    for key, value in changes.items():
+        if value is None:
+            data.pop(key)
+        else:
+            data[key] = value
+    path = tmp_path / "cues.yml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_quotes_cues_from_an_analyst_file(nlp, tmp_path):
+    from presslens.lexicons import load_quote_cues
+
+    text = "Chen murmured that Iran holds influence."
+    assert quotes_of(nlp, text)[1] == []
+    cues = load_quote_cues(write_cues(tmp_path, speech_verbs=["murmur", "say"]))
+    _, found = quotes_of(nlp, text, cues=cues)
+    assert [(q.speaker_text, q.cue) for q in found] == [("Chen", "murmur")]
+    assert cues.cue_verbs >= {"murmur", "believe"}
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"speech_verbs": None}, "speech_verbs: missing"),
+    ({"shouting_verbs": ["yell"]}, "shouting_verbs: unknown list"),
+    ({"light_verbs": "issue"}, "light_verbs: must be a list"),
+    ({"speech_nouns": ["warning", ""]}, "speech_nouns, entry 2"),
+    ({"content_prepositions": ["of", True]}, "content_prepositions, entry 2 (True)"),
+])
+def test_quotes_cues_file_errors_name_file_and_entry(tmp_path, changes, message):
+    from presslens.lexicons import LexiconFileError, load_quote_cues
+
+    path = write_cues(tmp_path, **changes)
+    with pytest.raises(LexiconFileError, match=r"cues\.yml: " + message.replace("(", r"\(")
+                       .replace(")", r"\)")):
+        load_quote_cues(path)
+
+
+def test_quotes_cues_file_missing_or_not_yaml(tmp_path):
+    from presslens.errors import UserError
+    from presslens.lexicons import load_quote_cues
+
+    with pytest.raises(UserError, match="nowhere.yml: no such word-list file"):
+        load_quote_cues(tmp_path / "nowhere.yml")
+    bad = tmp_path / "bad.yml"
+    bad.write_text("speech_verbs: [say\n", encoding="utf-8")
+    with pytest.raises(UserError, match="bad.yml: not valid YAML"):
+        load_quote_cues(bad)
+
+
+def test_quotes_cues_setting_and_environment(monkeypatch, tmp_path):
+    from presslens.config import Settings
+    from presslens.lexicons import DEFAULT_QUOTE_CUES
+
+    assert Settings().quote_cues == DEFAULT_QUOTE_CUES
+    monkeypatch.setenv("PRESSLENS_QUOTE_CUES", str(tmp_path / "cues.yml"))
+    assert Settings.from_env().quote_cues == tmp_path / "cues.yml"
+
+
 @pytest.fixture(scope="module")
 def seed(nlp):
     if not SEED.exists():

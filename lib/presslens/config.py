@@ -34,6 +34,7 @@ class Settings:
     model: str | None = None
     codebook: Path = PACKAGE_DIR / "codebooks" / "themes.yml"
     triggers: Path = PACKAGE_DIR / "codebooks" / "triggers.yml"
+    quote_cues: Path = PACKAGE_DIR / "codebooks" / "quote_cues.yml"
     actors_file: Path | None = None
     cache_dir: Path | None = None
     workers: int = max(1, min(2, os.cpu_count() or 1))
@@ -52,6 +53,10 @@ class Settings:
             settings = replace(settings, model=model)
         if codebook := env.get("PRESSLENS_CODEBOOK"):
             settings = replace(settings, codebook=Path(codebook))
+        if triggers := env.get("PRESSLENS_TRIGGERS"):
+            settings = replace(settings, triggers=Path(triggers))
+        if quote_cues := env.get("PRESSLENS_QUOTE_CUES"):
+            settings = replace(settings, quote_cues=Path(quote_cues))
         if actors := env.get("PRESSLENS_ACTORS"):
             settings = replace(settings, actors_file=Path(actors))
         if workers := env.get("PRESSLENS_WORKERS"):

@@ -28,60 +28,9 @@ from spacy.tokens import Doc, Token
 
 from presslens.extract.actors import Mention
 from presslens.extract.references import ActorIndex
+from presslens.lexicons import QuoteCues, load_quote_cues
 from presslens.nlp import sentence_index
 
-SPEECH_VERBS = frozenset("""
-say state tell add note stress emphasize emphasise underscore highlight caution warn convey
-criticize criticise insist argue affirm reaffirm assert declare announce express urge confirm
-deny describe reiterate explain acknowledge claim suggest accuse allege admit concede reveal
-disclose report write tweet post observe comment remark reply respond mention maintain contend
-predict promise pledge vow demand propose recommend ask conclude indicate testify complain
-hint recall read lie
-""".split()) | {"call for", "call on", "point out"}
-# Verbs of belief, perception and finding attribute a proposition only through a clause
-# ("Heald believes ozone is underrated", "the study found that ..."); "found a school",
-# "thinks about it" or a bare "I think" report nothing.
-STANCE_VERBS = frozenset("""
-believe think feel fear suspect doubt reckon expect hope assume find show prove estimate
-calculate learn realise realize rule reason determine
-""".split())
-# Verbs whose direct object is what was said ("emphasized the need for talks").
-OBJECT_CONTENT_VERBS = frozenset("""
-emphasize emphasise underscore highlight stress reiterate reaffirm affirm note announce deny
-criticize criticise express convey describe acknowledge confirm claim propose demand predict
-promise pledge vow recommend reveal disclose allege admit concede mention accuse
-""".split())
-# Verbs whose object is the addressee ("told reporters that", "urged Iran to").
-ADDRESSEE_VERBS = frozenset("tell warn urge ask remind assure inform caution brief advise".split())
-# "Issued a caution", "expressed hope", "conveyed aspirations": the noun carries the speech act.
-LIGHT_VERBS = frozenset("""
-issue express convey voice sound raise deliver give offer extend make send reiterate reaffirm
-register lodge air share renew
-""".split())
-SPEECH_NOUNS = frozenset("""
-caution warning hope aspiration concern call appeal statement assurance criticism support
-opposition confidence optimism regret condolence desire wish willingness readiness commitment
-gratitude appreciation frustration doubt objection demand pledge promise remark comment claim
-threat reminder plea protest complaint alarm dismay outrage satisfaction disappointment
-solidarity reservation view belief position announcement proposal request message
-congratulation thanks hopes concerns
-""".split())
-# Prepositions that introduce the content of a statement ("warned of", "concern over").
-CONTENT_PREPOSITIONS = frozenset("""
-of about over regarding concerning against for on at toward towards
-""".split())
-# Nouns after which "to" introduces content rather than an addressee ("commitment to peace").
-TO_CONTENT_NOUNS = frozenset("commitment opposition objection support".split())
-# Verbs whose subject is the author of the document they take ("issued a statement").
-ISSUING_VERBS = frozenset("""
-issue release publish send post put circulate sign adopt deliver make write give distribute
-file submit present unveil draft tweet share read
-""".split())
-# Documents that speak for whoever issued them ("issued a statement saying that ...").
-STATEMENT_NOUNS = frozenset("""
-statement communique communiqué letter message note post tweet release declaration readout
-report document notice advisory bulletin
-""".split())
 QUOTE_OPEN = {"\u201c": "\u201d", '"': '"', "\u2018": "\u2019"}
 QUOTE_CLOSE = {"\u201d", '"', "\u2019"}
 DOUBLE_MARKS = frozenset({"\u201c", "\u201d", '"'})
@@ -92,17 +41,6 @@ RELATIVE_PRONOUNS = frozenset({"who", "that", "which", "whom"})
 SPEAKER_ENTITIES = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 NOT_SPEAKER_ENTITIES = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT",
                                   "QUANTITY"})
-# Verbs that report only with an explicit that-clause ("concluded that", not "concluded a
-# meeting"; "responded that", not "responded to the crisis").
-THAT_ONLY_VERBS = frozenset("conclude recall respond reply maintain indicate observe lie".split())
-# Adjectives (and passive participles) of stance that attribute their clause to the subject.
-STANCE_ADJECTIVES = frozenset("""
-concerned worried convinced confident sure certain hopeful afraid optimistic pessimistic
-adamant disappointed satisfied
-""".split())
-# The verbs a quote can be cued by: speech, and stance verbs with a clause.
-CUE_VERBS = SPEECH_VERBS | STANCE_VERBS
-
 
 class Quote(NamedTuple):
     """One statement; offsets are characters of the content in doc.text.
@@ -140,15 +78,18 @@ class _Marked(NamedTuple):
     closed: bool                 # False when a paragraph ends inside the quote
 
 
-def find_quotes(doc: Doc, mentions: Sequence[Mention], *,
-                speech_verbs: frozenset[str] = CUE_VERBS, index: ActorIndex | None = None) -> list[Quote]:
+def find_quotes(doc: Doc, mentions: Sequence[Mention], *, cues: QuoteCues | None = None,
+                speech_verbs: frozenset[str] | None = None,
+                index: ActorIndex | None = None) -> list[Quote]:
     """Direct quotations and reported statements in doc, one per speaker and content.
 
     Args:
         doc: a parsed document.
         mentions: actor mentions of doc (`ActorFinder()(doc).mentions`); speakers map to them.
-        speech_verbs: lemmas (or "verb particle" phrases) that introduce speech; those in
-            `STANCE_VERBS` count only with a clausal complement.
+        cues: the quote cues (`presslens.lexicons.load_quote_cues`; None: the packaged
+            codebooks/quote_cues.yml).
+        speech_verbs: when given, replaces the cue verbs of `cues` (lemmas or "verb particle"
+            phrases); those among the stance verbs count only with a clausal complement.
         index: the Doc's `ActorIndex`; a speaker that is a back-reference ("they", "the two
             countries") or people from actors ("diplomats from China and Russia") then speaks
             for those actors, one quote each.
@@ -165,12 +106,16 @@ def find_quotes(doc: Doc, mentions: Sequence[Mention], *,
             by_token.setdefault(i, []).append(mention)
     marked = _quote_marks(doc, text)
     inside = {i for m in marked for i in m.tokens}
-    every_cue = list(_cues(doc, speech_verbs))
-    cues = [c for c in every_cue if c.token.i not in inside]
+    lexicon = cues or load_quote_cues()
+    if speech_verbs is not None:
+        lexicon = lexicon._replace(speech_verbs=frozenset(speech_verbs),
+                                   stance_verbs=lexicon.stance_verbs & frozenset(speech_verbs))
+    every_cue = list(_cues(doc, lexicon))
+    cues_found = [c for c in every_cue if c.token.i not in inside]
 
     attached: dict[int, _Cue] = {}       # index in `marked` -> cue of that direct quote
     reported: list[_Cue] = []
-    for cue in cues:
+    for cue in cues_found:
         quote = _covering_quote(cue, marked)
         if quote is None:
             if cue.content:
@@ -180,11 +125,11 @@ def find_quotes(doc: Doc, mentions: Sequence[Mention], *,
         if best is None or abs(cue.token.i - marked[quote].tokens.start) < abs(
                 best.token.i - marked[quote].tokens.start):
             attached[quote] = cue
-    bare = [c for c in cues if not c.content]
+    bare = [c for c in cues_found if not c.content]
     for number, quote in enumerate(marked):
         used = {id(c) for c in attached.values()}
         if number not in attached and (cue := _adjacent_cue(
-                doc, quote, [c for c in bare if id(c) not in used], marked)):
+                doc, quote, [c for c in bare if id(c) not in used], marked, lexicon)):
             attached[number] = cue
 
     # Inside a direct quote, a named third party's statement is a quote of its own too
@@ -270,13 +215,13 @@ def _covering_quote(cue: _Cue, marked: list[_Marked]) -> int | None:
     return hits[0] if hits and covered / len(words) >= DIRECT_SHARE else None
 
 
-def _adjacent_cue(doc: Doc, quote: _Marked, cues: list[_Cue],
-                  marked: list[_Marked]) -> _Cue | None:
+def _adjacent_cue(doc: Doc, quote: _Marked, found: list[_Cue], marked: list[_Marked],
+                  cues: QuoteCues) -> _Cue | None:
     """A bare cue right after the quote (`"...," he said`) or right before it (`He said: "..."`)."""
     taken = {i for m in marked for i in m.tokens}
     after = _next_word(doc, quote.tokens.stop)
     before = _previous_word(doc, quote.tokens.start - 1)
-    for cue in cues:
+    for cue in found:
         token = cue.token
         if after is not None and token.i >= after.i and token.i - after.i <= 12 and (
                 after.i == token.i or _in_subject(after, token) or after.head == token):
@@ -284,7 +229,7 @@ def _adjacent_cue(doc: Doc, quote: _Marked, cues: list[_Cue],
             if not any(i in taken or "\n" in doc[i].text for i in between):
                 return cue
         if before is not None and token.i <= before.i and before.i - token.i <= 12 and (
-                _introduces(token, before)) and not any(
+                _introduces(token, before, cues)) and not any(
                 i in taken for i in range(token.i, before.i + 1)):
             between = doc[token.i: before.i + 1]
             if not any("\n" in t.text for t in between) or before.text == ":":
@@ -292,7 +237,7 @@ def _adjacent_cue(doc: Doc, quote: _Marked, cues: list[_Cue],
     return None
 
 
-def _introduces(cue: Token, before: Token) -> bool:
+def _introduces(cue: Token, before: Token, cues: QuoteCues) -> bool:
     """True when the quote right after `before` is what cue says: `said: "`, `said "`,
     `told reporters "`; not a quoted word later in the clause (`tweeted a photo of "peace"`).
     """
@@ -302,7 +247,7 @@ def _introduces(cue: Token, before: Token) -> bool:
         return False
     if before.text in {":", ","}:
         return True
-    return cue.lemma_.lower() in ADDRESSEE_VERBS and any(
+    return cue.lemma_.lower() in cues.addressee_verbs and any(
         child.dep_ in {"dobj", "dative"} and before.i == child.right_edge.i for child in cue.children)
 
 
@@ -395,7 +340,7 @@ def _strip_comma(text: str, start: int, end: int) -> int:
 
 
 # -- cues ----------------------------------------------------------------------------------
-def _cues(doc: Doc, speech_verbs: frozenset[str]) -> Iterable[_Cue]:
+def _cues(doc: Doc, cues: QuoteCues) -> Iterable[_Cue]:
     """Every speech cue with its speakers and content (content empty for bare cues).
 
     Content stays within the cue's paragraph: the parser sometimes runs a headline or the
@@ -404,12 +349,12 @@ def _cues(doc: Doc, speech_verbs: frozenset[str]) -> Iterable[_Cue]:
     paragraph = [0] * len(doc)
     for token in doc[1:]:
         paragraph[token.i] = paragraph[token.i - 1] + ("\n" in doc[token.i - 1].text)
-    for cue in _all_cues(doc, speech_verbs):
+    for cue in _all_cues(doc, cues):
         here = paragraph[cue.token.i]
         yield cue._replace(content=[i for i in cue.content if paragraph[i] == here])
 
 
-def _all_cues(doc: Doc, speech_verbs: frozenset[str]) -> Iterable[_Cue]:
+def _all_cues(doc: Doc, cues: QuoteCues) -> Iterable[_Cue]:
     """Cues of every kind: "according to", light verbs with speech nouns, speech verbs."""
     for token in doc:
         if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
@@ -423,55 +368,55 @@ def _all_cues(doc: Doc, speech_verbs: frozenset[str]) -> Iterable[_Cue]:
             continue
         if token.dep_ in {"csubj", "csubjpass", "nsubj", "nsubjpass"}:
             continue  # "adding salt is the simplest method": a gerund subject, not speech
-        light = _light_cue(token, speech_verbs)
+        light = _light_cue(token, cues)
         if light:
             yield light
             continue
-        if token.lower_ in STANCE_ADJECTIVES:
+        if token.lower_ in cues.stance_adjectives:
             stance = _stance_adjective(token)
             if stance:
                 yield stance
             continue
-        phrase = _speech_phrase(token, speech_verbs)
+        phrase = _speech_phrase(token, cues)
         if phrase is None:
             continue
         passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in token.children)
-        content = _verb_content(token, phrase, speech_verbs, passive=passive)
-        if not content and (passive or phrase in STANCE_VERBS):
+        content = _verb_content(token, phrase, cues, passive=passive)
+        if not content and (passive or phrase in cues.stance_verbs):
             continue
         outer: tuple[Token, ...] = ()
         if token.dep_ == "conj" and token.head.dep_ == "ccomp" and not _has_subject(token) and (
-                token.head.head.lemma_.lower() in speech_verbs):
-            outer = tuple(_speakers(token.head.head, speech_verbs))
-        yield _Cue(token, phrase, _speakers(token, speech_verbs), content, outer)
+                token.head.head.lemma_.lower() in cues.cue_verbs):
+            outer = tuple(_speakers(token.head.head, cues))
+        yield _Cue(token, phrase, _speakers(token, cues), content, outer)
 
 
-def _speech_phrase(token: Token, speech_verbs: frozenset[str]) -> str | None:
+def _speech_phrase(token: Token, cues: QuoteCues) -> str | None:
     """The speech-verb lemma or phrase of token ("call for", "point out"), or None."""
     lemma = token.lemma_.lower()
     for child in token.children:
-        if child.dep_ in {"prt", "prep"} and f"{lemma} {child.lower_}" in speech_verbs:
+        if child.dep_ in {"prt", "prep"} and f"{lemma} {child.lower_}" in cues.cue_verbs:
             return f"{lemma} {child.lower_}"
-    return lemma if lemma in speech_verbs else None
+    return lemma if lemma in cues.cue_verbs else None
 
 
-def _verb_content(verb: Token, phrase: str, speech_verbs: frozenset[str], *,
+def _verb_content(verb: Token, phrase: str, cues: QuoteCues, *,
                   passive: bool) -> list[int]:
     """Token indices of what the speech verb reports."""
     children = list(verb.children)
     lemma = verb.lemma_.lower()
     clauses = [c for c in children if c.dep_ == "ccomp" and _same_paragraph(c, verb)]
     clauses = clauses or _misattached_clause(verb)
-    if lemma in STANCE_VERBS:
-        return _clause_tokens(clauses, speech_verbs) if clauses else []
-    if lemma in THAT_ONLY_VERBS:
+    if lemma in cues.stance_verbs:
+        return _clause_tokens(clauses, cues) if clauses else []
+    if lemma in cues.that_only_verbs:
         # "observed that X", "observed X coincided": a finite clause, not "observed a minute"
         clauses = [c for c in clauses if any(m.dep_ == "mark" and m.lower_ == "that"
                                              or m.dep_ in {"nsubj", "nsubjpass", "expl"}
                                              for m in c.children)]
-        return _clause_tokens(clauses, speech_verbs) if clauses else []
+        return _clause_tokens(clauses, cues) if clauses else []
     if clauses:
-        return _clause_tokens(clauses, speech_verbs)
+        return _clause_tokens(clauses, cues)
     if passive:
         return []
     objects = [c for c in children if c.dep_ in {"dobj", "dative"} and c.i > verb.i]
@@ -484,7 +429,7 @@ def _verb_content(verb: Token, phrase: str, speech_verbs: frozenset[str], *,
     if xcomps and any(c.dep_ == "aux" and c.lower_ == "to" for c in xcomps[0].children):
         start = min(objects + xcomps, key=lambda t: t.i)
         return list(range(start.left_edge.i, xcomps[-1].right_edge.i + 1))
-    if lemma in OBJECT_CONTENT_VERBS and lemma not in ADDRESSEE_VERBS or lemma == "accuse":
+    if lemma in cues.object_content_verbs and lemma not in cues.addressee_verbs or lemma == "accuse":
         dobj = [c for c in children if c.dep_ == "dobj" and c.i > verb.i]
         if dobj and not any(c.dep_ == "dative" for c in children):
             extra = [c for c in children if c.i > dobj[0].i and (
@@ -492,14 +437,14 @@ def _verb_content(verb: Token, phrase: str, speech_verbs: frozenset[str], *,
             end = max([dobj[0]] + extra, key=lambda t: t.right_edge.i).right_edge.i
             return list(range(dobj[0].left_edge.i, end + 1))
     for child in children:
-        if child.dep_ == "prep" and child.lower_ in CONTENT_PREPOSITIONS - {"for", "on", "at"}:
+        if child.dep_ == "prep" and child.lower_ in cues.content_prepositions - {"for", "on", "at"}:
             objects_of = [t for c in child.children if c.dep_ in {"pobj", "pcomp"}
                           for t in c.subtree]
             if objects_of:
                 return sorted(t.i for t in objects_of)
     as_clause = verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as"
                                              for c in children) and not any(
-        c.dep_ in {"dobj", "prep"} and not (lemma in ADDRESSEE_VERBS and c.dep_ == "dobj")
+        c.dep_ in {"dobj", "prep"} and not (lemma in cues.addressee_verbs and c.dep_ == "dobj")
         for c in children)  # "as he told reporters", not "as we respond to the crisis"
     if (verb.dep_ == "parataxis" or as_clause) and _has_subject(verb):
         # "Iran will respond, Lavrov said." / "As Heald told the Post, ozone has dropped."
@@ -532,7 +477,7 @@ def _misattached_clause(verb: Token) -> list[Token]:
     return []
 
 
-def _clause_tokens(clauses: list[Token], speech_verbs: frozenset[str]) -> list[int]:
+def _clause_tokens(clauses: list[Token], cues: QuoteCues) -> list[int]:
     """Tokens of the complement clauses, without speech verbs coordinated inside them.
 
     "Chen stated that Iran holds X and emphasized that Y" is often parsed with "emphasized"
@@ -542,7 +487,7 @@ def _clause_tokens(clauses: list[Token], speech_verbs: frozenset[str]) -> list[i
     cut: set[int] = set()
     for clause in clauses:
         for token in clause.subtree:
-            if _reattached(token, speech_verbs):
+            if _reattached(token, cues):
                 cut.update(t.i for t in token.subtree)
                 cut.update(c.i for c in token.head.children if c.dep_ == "cc"
                            and c.i < token.i and c.i > token.head.i)
@@ -550,20 +495,20 @@ def _clause_tokens(clauses: list[Token], speech_verbs: frozenset[str]) -> list[i
     return sorted(tokens)
 
 
-def _reattached(token: Token, speech_verbs: frozenset[str]) -> bool:
+def _reattached(token: Token, cues: QuoteCues) -> bool:
     """A speech verb parsed inside the clause of another speech verb, but parallel to it.
 
     "Chen stated that Iran holds X and emphasized that Y": "emphasized" hangs on "holds" but
     agrees in tense with "stated", or repeats its that-clause; it shares Chen as subject.
     """
-    if token.dep_ not in {"conj", "advcl"} or token.lemma_.lower() not in speech_verbs:
+    if token.dep_ not in {"conj", "advcl"} or token.lemma_.lower() not in cues.cue_verbs:
         return False
     if token.dep_ == "advcl" and token.tag_ != "VBG" or _has_subject(token):
         return False
     head = token.head
     outer = head.head
-    if not (head.dep_ == "ccomp" and outer.lemma_.lower() in speech_verbs
-            and head.lemma_.lower() not in speech_verbs):
+    if not (head.dep_ == "ccomp" and outer.lemma_.lower() in cues.cue_verbs
+            and head.lemma_.lower() not in cues.cue_verbs):
         return False
     if token.dep_ == "advcl":
         return True  # "..., highlighting that ...": participles of speech go with the speaker
@@ -597,41 +542,41 @@ def _stance_adjective(word: Token) -> _Cue | None:
                 sorted(t.i for c in clauses for t in c.subtree))
 
 
-def _light_cue(verb: Token, speech_verbs: frozenset[str]) -> _Cue | None:
+def _light_cue(verb: Token, cues: QuoteCues) -> _Cue | None:
     """'issued a caution regarding X', 'expressed hope that X', 'conveyed aspirations for X'."""
-    if verb.lemma_.lower() not in LIGHT_VERBS:
+    if verb.lemma_.lower() not in cues.light_verbs:
         return None
-    nouns = [c for c in verb.children if c.dep_ == "dobj" and c.lemma_.lower() in SPEECH_NOUNS]
+    nouns = [c for c in verb.children if c.dep_ == "dobj" and c.lemma_.lower() in cues.speech_nouns]
     if not nouns:
         return None
     noun = nouns[0]
     content: list[int] = []
     for child in [*noun.children, *(c for c in verb.children if c.i > noun.i)]:
-        if _content_preposition(child, noun):
+        if _content_preposition(child, noun, cues):
             content = [t.i for c in child.children for t in c.subtree]
         elif child.dep_ in {"acl", "ccomp", "advcl"} and child.pos_ in {"VERB", "AUX"} and (
                 child.head == noun or child.dep_ == "ccomp"):
             content = [t.i for t in child.subtree]
         if content:
             break
-    if not content or any(verb.doc[i].lemma_.lower() in speech_verbs
+    if not content or any(verb.doc[i].lemma_.lower() in cues.cue_verbs
                           and verb.doc[i].head.i not in content for i in content):
         # "delivered his remarks" reports nothing; in "issued a statement saying that ...",
         # "saying" is the cue.
         return None
     return _Cue(verb, f"{verb.lemma_.lower()} {noun.lemma_.lower()}",
-                _speakers(verb, speech_verbs), sorted(content))
+                _speakers(verb, cues), sorted(content))
 
 
-def _content_preposition(prep: Token, noun: Token) -> bool:
+def _content_preposition(prep: Token, noun: Token, cues: QuoteCues) -> bool:
     """True for a preposition introducing what a speech noun is about ("caution regarding")."""
     if prep.lemma_.lower() in {"regard", "concern"} and prep.tag_ == "VBG":
         return True  # "regarding", "concerning", whatever their parse
     if prep.dep_ != "prep":
         return False
     if prep.lower_ == "to":
-        return noun.lemma_.lower() in TO_CONTENT_NOUNS
-    return prep.lower_ in CONTENT_PREPOSITIONS
+        return noun.lemma_.lower() in cues.to_content_nouns
+    return prep.lower_ in cues.content_prepositions
 
 
 def _according_to(token: Token) -> _Cue | None:
@@ -672,7 +617,7 @@ def _according_to_entity(token: Token) -> _Cue | None:
 
 
 # -- speakers ------------------------------------------------------------------------------
-def _speakers(cue: Token, speech_verbs: frozenset[str]) -> list[Token]:
+def _speakers(cue: Token, cues: QuoteCues) -> list[Token]:
     """Head tokens of the cue's speakers: its subject, inherited along conj and participles."""
     verb = cue
     subject: Token | None = None
@@ -695,7 +640,7 @@ def _speakers(cue: Token, speech_verbs: frozenset[str]) -> list[Token]:
                       if t.dep_ == "pobj"]
             subject = agents[0] if agents else None
             break
-        governor = _governor(verb, speech_verbs)
+        governor = _governor(verb, cues)
         if governor is None:
             if verb == cue:
                 subject = _stray_subject(cue)
@@ -747,13 +692,13 @@ def _stray_subject(verb: Token) -> Token | None:
     return noun
 
 
-def _governor(verb: Token, speech_verbs: frozenset[str]) -> Token | None:
+def _governor(verb: Token, cues: QuoteCues) -> Token | None:
     """The verb (or noun) whose subject an implicit-subject verb shares."""
     head = verb.head
     if head == verb:
         return None
     if verb.dep_ == "conj" or (verb.dep_ == "advcl" and verb.tag_ in {"VBG", "VBN"}):
-        if _reattached(verb, speech_verbs):
+        if _reattached(verb, cues):
             return head.head
         return head if head.pos_ in {"VERB", "AUX"} else None
     if verb.dep_ in {"xcomp", "advcl"}:
@@ -761,11 +706,11 @@ def _governor(verb: Token, speech_verbs: frozenset[str]) -> Token | None:
     if verb.dep_ == "pcomp" and head.dep_ == "prep":  # "by saying", "as saying"
         return head.head if head.head.pos_ in {"VERB", "AUX"} else None
     if verb.dep_ == "acl" and head.pos_ in {"NOUN", "PROPN"} and verb.tag_ == "VBG":
-        if head.lemma_.lower() in STATEMENT_NOUNS:
+        if head.lemma_.lower() in cues.statement_nouns:
             # "issued a statement saying": the issuer speaks; "a report saying" or "they got
             # a message stating": the document does.
             owner = head.head.head if head.dep_ == "pobj" else head.head
-            if head.dep_ in {"dobj", "pobj"} and owner.lemma_.lower() in ISSUING_VERBS:
+            if head.dep_ in {"dobj", "pobj"} and owner.lemma_.lower() in cues.issuing_verbs:
                 return owner
             return head
         if head.ent_type_ in SPEAKER_ENTITIES:
