@@ -153,3 +153,19 @@ def views_site(views_store, views_site_args, tmp_path_factory):
 
     out = tmp_path_factory.mktemp("views-site")
     return out, build_reports(views_store.path, out, **views_site_args)
+
+
+@pytest.fixture(scope="session")
+def sample_project(sample_store, tmp_path_factory):
+    """A project folder as `make reports` leaves it, to run notebooks and the README's commands
+    as written without writing into the checkout: copies of notebooks/, links to lib/ and .venv/,
+    and data/processed/sample (the session's sample store)."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("project")
+    shutil.copytree(ROOT / "notebooks", root / "notebooks")
+    (root / "lib").symlink_to(ROOT / "lib", target_is_directory=True)
+    (root / ".venv").symlink_to(ROOT / ".venv", target_is_directory=True)
+    (root / "data" / "processed").mkdir(parents=True)
+    (root / "data" / "processed" / "sample").symlink_to(sample_store, target_is_directory=True)
+    return root

@@ -1,12 +1,14 @@
 """Notebook hygiene: committed without outputs, literal parameters, thin code."""
 
 import ast
+import os
 from pathlib import Path
 
 import nbformat
 import pytest
 
-NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 REPORTS = ["00-corpus-overview", "10-actor-profile", "20-theme-report", "30-article-brief"]
 
 
@@ -97,3 +99,84 @@ def test_notebooks_have_no_control_flow(path):
         for node in ast.walk(ast.parse(cell.source)):
             assert not isinstance(node, ast.For | ast.While | ast.If | ast.Try | ast.With), (
                 f"{path.name}: {ast.unparse(node)[:60]}")
+
+
+# ------------------------------------------------------------------- executing 01-explore
+
+
+def _execute(project: Path, output: Path, **parameters) -> nbformat.NotebookNode:
+    """Run the project's copy of 01-explore with papermill, from the project root."""
+    import papermill
+
+    papermill.execute_notebook(project / "notebooks" / "01-explore.ipynb", output,
+                               parameters=parameters, cwd=str(project), progress_bar=False)
+    return nbformat.read(output, as_version=4)
+
+
+@pytest.fixture
+def project(sample_project, monkeypatch):
+    monkeypatch.delenv("PRESSLENS_ROOT", raising=False)  # the notebook finds the root from its folder
+    return sample_project
+
+
+@pytest.mark.slow
+def test_notebooks_explore_runs_with_its_defaults(project, tmp_path):
+    nb = _execute(project, tmp_path / "explore.ipynb")
+    code = _code(nb)
+    assert [c.execution_count for c in code] == list(range(1, len(code) + 1))
+    outputs = [o for c in code for o in c.outputs]
+    assert [o for o in outputs if o.output_type == "error"] == []
+    assert [o.text for o in outputs if o.output_type == "stream" and o.name == "stderr"] == []
+    shown = "\n".join(str(o.get("data", {}).get("text/html", "")) for o in outputs)
+    for expected in ("Ali Akbar Ahmadian", 'class="pl-mention', "Actor profile: Ali Akbar Ahmadian",
+                     "Theme report: Sanctions", "papermill notebooks/10-actor-profile.ipynb"):
+        assert expected in shown
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("parameter, value, closest", [
+    ("article_id", "iran-china-strategic-cooperation",
+     "closest: 2021-03-27-iran-china-sign-25-year-cooperation-pact"),
+])
+def test_notebooks_explore_bad_parameter_names_the_closest(project, tmp_path, parameter, value, closest):
+    import papermill
+
+    with pytest.raises(papermill.PapermillExecutionError) as caught:
+        _execute(project, tmp_path / "explore.ipynb", **{parameter: value})
+    failure = caught.value
+    assert failure.ename == "NotFound"
+    assert closest in failure.evalue
+    assert failure.traceback == [f"NotFound: {failure.evalue}"]  # the message, not a traceback
+
+
+# ------------------------------------------------------------- the README's papermill example
+
+
+def _readme_papermill_example() -> str:
+    """The shell block of the README's section on running a notebook with papermill."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Running a notebook by hand with papermill", 1)[1]
+    return section.split("```bash\n", 1)[1].split("```", 1)[0]
+
+
+def test_notebooks_readme_papermill_example_is_what_explore_pages_print():
+    from presslens.explore import papermill_command
+
+    commands = [" ".join(line.split()) for line in _readme_papermill_example().replace("\\\n", " ").splitlines()]
+    assert commands == papermill_command("actor", "Ali Akbar Ahmadian", "data/processed/sample").splitlines()
+
+
+@pytest.mark.slow
+def test_notebooks_readme_papermill_example_runs_as_written(project):
+    import subprocess
+
+    if not (ROOT / ".venv" / "bin" / "papermill").exists():
+        pytest.skip(f"{ROOT / '.venv'} is not set up: 'make setup' creates it (make test does)")
+    env = {k: v for k, v in os.environ.items() if k != "PRESSLENS_ROOT"}
+    run = subprocess.run(["bash", "-e", "-c", _readme_papermill_example()], cwd=project, env=env,
+                         capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-3000:]
+    executed = nbformat.read(project / "actor-profile.ipynb", as_version=4)
+    assert [o for c in _code(executed) for o in c.outputs if o.output_type == "error"] == []
+    page = (project / "actor-profile.html").read_text(encoding="utf-8")
+    assert "Actor profile: Ali Akbar Ahmadian" in page
