@@ -1,5 +1,7 @@
-"""The report runner: what each report's fingerprint follows, the state file, the index page,
-failure pages and failure isolation, retries of kernel start-up, the CLI's exit status."""
+"""The report runner: coverage and what each report's fingerprint follows, the state file, the
+index page, failure pages and failure isolation, warm kernels (a clean namespace per page, one
+store per kernel, the time limit, retries of kernel start-up), pages asked for by name, pages
+naming no local path, crash consistency, the CLI's exit status."""
 
 import html
 import json
@@ -14,12 +16,16 @@ from presslens import cli, reports
 from presslens.config import Settings
 from presslens.pipeline import extract_corpus
 from presslens.reports import (
+    PageRequestError,
+    PageWorker,
     Report,
     ReportsSummary,
+    Requested,
+    WorkerConfig,
+    kernel_name,
     load_state,
     plan_reports,
     render_html,
-    run_one,
     save_state,
     why_run,
     write_index,
@@ -52,7 +58,7 @@ ADDED = {"id": "lavrov-sanctions", "title": "Lavrov on sanctions", "date": "2024
          "text": "Sergei Lavrov said that Western sanctions against Russia had failed. "
                  "Lavrov met Wang Yi in Beijing on Monday."}
 EDITED = {**BASE[1], "text": BASE[1]["text"].replace("were illegal", "were illegal and unjust")}
-EVERYTHING = Settings(root=ROOT, top_actors=100, top_themes=100, max_briefs=100)
+EVERYTHING = Settings(root=ROOT, min_mentions=1)
 
 
 @pytest.fixture(scope="module")
@@ -70,14 +76,67 @@ def tiny_stores(tmp_path_factory):
     return stores
 
 
-def _plan(path: Path) -> dict[str, Report]:
+def _plan(path: Path, settings: Settings = EVERYTHING, **options) -> dict[str, Report]:
     st = open_store(path)
     try:
         planned = plan_reports(st, notebooks_dir=ROOT / "notebooks", store_arg="store",
-                               site="site.json", settings=EVERYTHING)
+                               site="site.json", settings=settings, **options)
     finally:
         st.close()
     return {r.site_key: r for r in planned}
+
+
+def _mentions(path: Path) -> dict[str, int]:
+    st = open_store(path)
+    try:
+        return dict(st.con.execute("SELECT actor_id, n_mentions FROM actors").fetchall())
+    finally:
+        st.close()
+
+
+def test_reports_plan_covers_every_actor_above_the_threshold_every_theme_every_article(tiny_stores):
+    mentions = _mentions(tiny_stores["added"])
+    plan = _plan(tiny_stores["added"], Settings(root=ROOT, min_mentions=2))
+    assert {k.split(":", 1)[1] for k in plan if k.startswith("actor:")} == \
+        {actor for actor, n in mentions.items() if n >= 2}
+    assert {k for k in plan if k.startswith("article:")} == \
+        {f"article:{a['id']}" for a in [*BASE, ADDED]}
+    st = open_store(tiny_stores["added"])
+    try:
+        themes = set(st.sql("SELECT DISTINCT theme FROM article_themes")["theme"])
+    finally:
+        st.close()
+    assert themes and {k for k in plan if k.startswith("theme:")} == {f"theme:{t}" for t in themes}
+
+
+def test_reports_caps_are_options(tiny_stores):
+    plan = _plan(tiny_stores["added"], Settings(root=ROOT, min_mentions=1, top_actors=2, top_themes=1,
+                                                max_briefs=1))
+    assert sum(k.startswith("actor:") for k in plan) == 2
+    assert sum(k.startswith("theme:") for k in plan) == 1
+    assert [k for k in plan if k.startswith("article:")] == ["article:lavrov-sanctions"]  # the newest
+
+
+def test_reports_requested_actor_below_the_threshold_is_planned(tiny_stores):
+    plan = _plan(tiny_stores["base"], Settings(root=ROOT, min_mentions=1000),
+                 requested=Requested(actors=["Modi"], articles=["wang-lavrov"]))
+    assert [k for k in plan if k.startswith("actor:")] == ["actor:narendra-modi"]
+    assert plan["actor:narendra-modi"].extra["requested"] == "now"
+    assert plan["article:wang-lavrov"].extra["requested"] == "now"
+    assert "requested" not in plan["article:modi-kishida"].extra
+    later = _plan(tiny_stores["base"], Settings(root=ROOT, min_mentions=1000),
+                  extra_keys=["actor:narendra-modi"])
+    assert later["actor:narendra-modi"].extra["requested"] == "before"
+
+
+@pytest.mark.parametrize("requested, message", [
+    (Requested(actors=["Nobody Atall"]), "--actor 'Nobody Atall'"),
+    (Requested(themes=["no such theme"]), "--theme 'no such theme'"),
+    (Requested(articles=["no-such-id"]), "--article 'no-such-id'"),
+])
+def test_reports_unknown_requested_page_is_a_user_error(tiny_stores, requested, message):
+    with pytest.raises(PageRequestError, match=re.escape(message)):
+        _plan(tiny_stores["base"], requested=requested)
 
 
 def _changed(before: dict[str, Report], after: dict[str, Report]) -> set[str]:
@@ -217,15 +276,17 @@ HOSTILE_ERROR = "KeyError: <img src=x onerror=alert(1)>"
 
 
 def test_reports_index_lists_statuses_and_escapes_names(views_store, tmp_path):
+    actors = views_store.sql("SELECT actor_id, name FROM actors ORDER BY n_mentions DESC")
+    first = actors.iloc[0]
     pages = [
         _report(kind="overview", key="overview", title="Corpus overview", filename="overview.html",
                 status="up to date"),
-        _report(key="evil", title=HOSTILE_TITLE, filename="actor-evil.html", status="failed",
+        _report(key=first["actor_id"], title=first["name"], filename="actor-first.html", status="failed",
                 error=HOSTILE_ERROR, extra={"kind": "person", "n_mentions": 3}),
-        _report(key="iran", title="Iran", status="rebuilt", reason="changed: data:mentions",
-                extra={"kind": "country", "n_mentions": 9}),
-        _report(kind="theme", key="sanctions", title="Sanctions", filename="theme-sanctions.html",
-                status="up to date", extra={"n_articles": 2}),
+        _report(kind="theme", key="sanctions", title=HOSTILE_TITLE, filename="theme-sanctions.html",
+                status="rebuilt", reason="changed: data:mentions", extra={"n_articles": 2}),
+        _report(kind="theme", key="trade", title="Trade", filename="theme-trade.html",
+                status="failed", error=HOSTILE_ERROR, extra={"n_articles": 1}),
         _report(kind="article", key="hostile", title="<b>Wire</b> story", filename="article-hostile.html",
                 status="rebuilt", extra={"date": "2024-09-01", "source": "<b>Wire</b>"}),
     ]
@@ -233,16 +294,25 @@ def test_reports_index_lists_statuses_and_escapes_names(views_store, tmp_path):
     write_index(views_store, pages, path)
     page = path.read_text()
     assert "<script>alert" not in page and "<img src=x" not in page and "<b>Wire" not in page
-    assert "&lt;script&gt;alert(&#x27;title&#x27;)&lt;/script&gt; Evil &amp; Co" in page
+    assert "&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt; Evil &amp; Co" in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page  # the reason, one click away
     assert re.search(r'<details class="why"><summary>why</summary><pre>KeyError', page)
     statuses = re.findall(r'<span class="status ([a-z-]+)"', page)
-    assert sorted(statuses) == ["failed", "rebuilt", "rebuilt", "up-to-date", "up-to-date"]
+    assert sorted(statuses) == ["failed", "rebuilt", "up-to-date"]  # corpus and theme lists
     assert 'title="changed: data:mentions"' in page
-    assert re.findall(r"<h2>(\w+)", page) == ["Corpus", "People", "Countries", "Themes", "Articles"]
+    assert re.findall(r"<h2>(\w+)", page) == ["Corpus", "Actors", "Themes", "Articles"]
     assert 'id="search"' in page and "views-test" in page
-    assert '<div class="alert" role="alert"><b>1 failed</b>' in page
-    assert page.count("<script>") == 1  # only the search box's own script
+    assert '<div class="alert" role="alert"><b>2 failed</b>' in page
+    # every actor and article of the store, with or without a page, in the tables' data
+    rows = {name: json.loads(re.search(rf'<script type="application/json" id="{name}-data">(.*?)</script>',
+                                       page, re.S).group(1)) for name in ("actors", "articles")}
+    assert len(rows["actors"]) == len(actors)
+    assert rows["actors"][0][0] == first["name"] and rows["actors"][0][5:7] == ["actor-first.html", "failed"]
+    assert sum(bool(r[5]) for r in rows["actors"]) == 1
+    n_articles = views_store.sql("SELECT count(*) AS n FROM articles")["n"].iloc[0]
+    assert len(rows["articles"]) == n_articles
+    assert [r[3] for r in rows["articles"] if r[3]] == ["article-hostile.html"]
+    assert page.count("<script>") == 1  # the tables' and search box's own script
 
 
 # ------------------------------------------------------------------ failure pages
@@ -292,54 +362,100 @@ def test_reports_page_without_a_notebook_still_explains(tmp_path):
     assert "<script" not in page  # nothing but the banner
 
 
-def _fake_execute(failures: list[Exception]):
-    calls = []
+def _notebook(folder: Path, name: str, *cells: str) -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": kernel_name(), "display_name": "Python", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(cells[0], metadata={"tags": ["parameters"]}),
+                *(nbformat.v4.new_code_cell(c) for c in cells[1:])]
+    nbformat.write(nb, folder / name)
 
-    def execute_notebook(input_path, output_path, **kwargs):
-        calls.append(kwargs)
-        if failures:
-            raise failures.pop(0)
-        nb = nbformat.read(input_path, as_version=4)
-        nbformat.write(nb, output_path)
 
-    return execute_notebook, calls
+@pytest.fixture(scope="module")
+def probe_notebooks(tmp_path_factory) -> Path:
+    """Notebooks that leave a variable behind, look for it, loop forever, open a store."""
+    folder = tmp_path_factory.mktemp("probe-notebooks")
+    _notebook(folder, "leave.ipynb", 'store = ""', "left_behind = 42",
+              "from presslens.store import open_store\nst = open_store(store)\nprint('store', id(st))")
+    _notebook(folder, "look.ipynb", 'store = ""\nvalue = "default"',
+              "print('sees left_behind:', 'left_behind' in dir())\nprint('value:', value)",
+              "from presslens.store import open_store\nst = open_store(store)\nprint('store', id(st))")
+    _notebook(folder, "loop.ipynb", "x = 1", "while True:\n    pass")
+    return folder
+
+
+def _task(name: str, **parameters) -> dict:
+    return {"filename": name.replace(".ipynb", ".html"), "title": name, "notebook": name,
+            "parameters": parameters}
+
+
+def _text(path: Path) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", " ", path.read_text()))
+
+
+@pytest.mark.slow
+def test_reports_warm_kernel_pages_share_no_variables_but_one_store(probe_notebooks, views_store, tmp_path):
+    worker = PageWorker(WorkerConfig(kernel=kernel_name(), root=str(ROOT), out=str(tmp_path),
+                                     notebooks_dir=str(probe_notebooks), corpus="probe", timeout=60))
+    try:
+        store = str(views_store.path)
+        first = worker.build(_task("leave.ipynb", store=store))
+        second = worker.build(_task("look.ipynb", store=store, value="injected"))
+    finally:
+        worker.close()
+    assert first["status"] == second["status"] == "ok", (first, second)
+    look = _text(tmp_path / "look.html")
+    assert "sees left_behind: False" in look  # the namespace was reset between pages
+    assert "value: injected" in look  # parameters injected after the parameters cell
+    stores = re.findall(r"store (\d+)", _text(tmp_path / "leave.html") + look)
+    assert len(stores) == 2 and stores[0] == stores[1]  # opened once per kernel
+    assert str(views_store.path) not in (tmp_path / "look.html").read_text()
+
+
+@pytest.mark.slow
+def test_reports_page_past_its_time_limit_fails_and_the_next_page_builds(probe_notebooks, views_store,
+                                                                         tmp_path):
+    worker = PageWorker(WorkerConfig(kernel=kernel_name(), root=str(ROOT), out=str(tmp_path),
+                                     notebooks_dir=str(probe_notebooks), corpus="probe", timeout=5))
+    try:
+        looping = worker.build(_task("loop.ipynb"))
+        after = worker.build(_task("look.ipynb", store=str(views_store.path)))
+    finally:
+        worker.close()
+    assert looping["status"] == "failed"
+    assert looping["error"].startswith("TimeoutError: the page ran past its time limit of 5 s")
+    assert 5 <= looping["seconds"] < 60
+    page = (tmp_path / "loop.html").read_text()
+    assert "This report failed" in page and "while True" in page  # the cell that ran too long
+    assert after["status"] == "ok", after  # on a fresh kernel
 
 
 @pytest.mark.parametrize("failures, status, n_calls", [
-    ([RuntimeError("Kernel died before replying to kernel_info")], "ok", 2),
-    ([OSError("Address already in use")] * reports.KERNEL_ATTEMPTS, "failed", reports.KERNEL_ATTEMPTS),
+    (1, "ok", 2),
+    (reports.KERNEL_ATTEMPTS, "failed", reports.KERNEL_ATTEMPTS),
 ])
 def test_reports_kernel_start_failures_are_retried(monkeypatch, tmp_path, failures, status, n_calls):
-    import papermill
+    from presslens.reports import kernels
 
-    execute, calls = _fake_execute(list(failures))
-    monkeypatch.setattr(papermill, "execute_notebook", execute)
-    monkeypatch.setattr(reports.time, "sleep", lambda seconds: None)
-    monkeypatch.setenv("PRESSLENS_ROOT", str(ROOT))
-    report = {"kind": "article", "title": "Brief", "notebook": "30-article-brief.ipynb",
-              "parameters": {"article_id": "x"}, "filename": "article-x.html"}
-    result = run_one(report, str(ROOT / "notebooks"), str(tmp_path), str(ROOT), "python3")
+    calls = []
+
+    def execute(self, task):
+        calls.append(task)
+        if len(calls) <= failures:
+            raise kernels._KernelStartError("RuntimeError: Kernel died before replying to kernel_info")
+        return nbformat.v4.new_notebook(), ""
+
+    monkeypatch.setattr(kernels.PageWorker, "_execute", execute)
+    monkeypatch.setattr(kernels.time, "sleep", lambda seconds: None)
+    worker = PageWorker(WorkerConfig(kernel="python3", root=str(ROOT), out=str(tmp_path),
+                                     notebooks_dir=str(ROOT / "notebooks"), corpus="c", timeout=0))
+    result = worker.build(_task("30-article-brief.ipynb", article_id="x"))
+    worker.close()
     assert result["status"] == status
     assert len(calls) == n_calls
-    assert (tmp_path / "article-x.html").exists()
+    assert (tmp_path / "30-article-brief.html").exists()
     if status == "failed":
-        assert result["error"].startswith("OSError: Address already in use")
-
-
-def test_reports_cell_errors_are_not_retried(monkeypatch, tmp_path):
-    import papermill
-
-    error = papermill.PapermillExecutionError(
-        cell_index=3, exec_count=3, source="1/0", ename="ZeroDivisionError",
-        evalue="division by zero", traceback=["ZeroDivisionError: division by zero"])
-    execute, calls = _fake_execute([error])
-    monkeypatch.setattr(papermill, "execute_notebook", execute)
-    monkeypatch.setenv("PRESSLENS_ROOT", str(ROOT))
-    report = {"kind": "article", "title": "Brief", "notebook": "30-article-brief.ipynb",
-              "parameters": {"article_id": "x"}, "filename": "article-x.html"}
-    result = run_one(report, str(ROOT / "notebooks"), str(tmp_path), str(ROOT), "python3")
-    assert result == {**result, "status": "failed", "error": "ZeroDivisionError: division by zero (cell 3)"}
-    assert len(calls) == 1
+        assert result["error"].startswith("RuntimeError: Kernel died")
+        assert f"(attempt {n_calls} of {n_calls})" in result["error"]
 
 
 # ------------------------------------------------------------------ command line
@@ -356,14 +472,20 @@ def test_reports_cli_exits_nonzero_with_one_line_per_failure(monkeypatch, capsys
                               reports=[{"filename": "overview.html", "status": "rebuilt"}], seconds=1.0)
 
     monkeypatch.setattr(reports, "build_reports", fake_build)
-    status = cli.main(["reports", "--store", "s", "--out", str(tmp_path), "-q",
-                       "--gold", "g.jsonl", "--workers", "2"])
+    status = cli.main(["reports", "--store", "s", "--out", str(tmp_path), "-q", "--gold", "g.jsonl",
+                       "--workers", "2", "--actor", "Kofi Annan", "--actor", "hezbollah",
+                       "--article", "a-1", "--self-contained", "--page-timeout", "30",
+                       "--min-mentions", "5"])
     out, err = capsys.readouterr()
     assert status == 1
     assert err.splitlines() == ["FAILED theme-x.html: RuntimeError: boom (cell 5)",
                                 "FAILED actor-y.html: KeyError: 'y' (cell 3)"]
     assert "3 reports: 1 rebuilt, 0 up to date, 2 failed" in out
     assert seen["gold"] == Path("g.jsonl") and seen["workers"] == 2
+    assert seen["requested"] == Requested(actors=["Kofi Annan", "hezbollah"], articles=["a-1"])
+    assert seen["self_contained"] is True
+    assert seen["settings"].page_timeout == 30 and seen["settings"].min_mentions == 5
+    assert seen["settings"].top_actors is None  # every actor above the threshold by default
 
 
 def test_reports_cli_missing_gold_is_a_user_error(views_store, tmp_path, capsys):

@@ -58,12 +58,15 @@ def cmd_rejected(args: argparse.Namespace) -> int:
 
 def cmd_reports(args: argparse.Namespace) -> int:
     from presslens.config import Settings
-    from presslens.reports import build_reports
+    from presslens.reports import Requested, build_reports
 
-    overrides = {"top_actors": args.actors, "top_themes": args.themes, "max_briefs": args.briefs}
+    overrides = {"top_actors": args.actors, "top_themes": args.themes, "max_briefs": args.briefs,
+                 "min_mentions": args.min_mentions, "page_timeout": args.page_timeout}
     settings = Settings.from_env(**overrides)
+    requested = Requested(actors=args.actor or (), themes=args.theme or (), articles=args.article or ())
     summary = build_reports(args.store, args.out, settings=settings, workers=args.workers,
-                            force=args.force, gold=args.gold,
+                            force=args.force, gold=args.gold, requested=requested,
+                            self_contained=args.self_contained,
                             progress=_progress("reports", not args.quiet))
     print(f"{summary['total']} reports: {summary['rebuilt']} rebuilt, "
           f"{summary['up_to_date']} up to date, {len(summary['failed'])} failed "
@@ -100,16 +103,36 @@ def build_parser() -> argparse.ArgumentParser:
 
     reports = commands.add_parser(
         "reports", help="render the HTML report site of a store",
-        description="Execute the report notebooks with papermill and render self-contained HTML "
-                    "with an index page. Only reports whose notebook, parameters or store data "
-                    "changed are executed again; exits 1 when a report fails.")
+        description="Execute the report notebooks on warm Jupyter kernels and render HTML pages "
+                    "with an index: the overview, a profile for every actor with --min-mentions "
+                    "mentions, every theme and every article. Only reports whose notebook, "
+                    "parameters or store data changed are executed again; exits 1 when a report "
+                    "fails.")
     reports.add_argument("--store", required=True, help="store folder from 'presslens extract'")
     reports.add_argument("--out", required=True, metavar="DIR", help="folder for the HTML site")
     reports.add_argument("--workers", type=int,
                          help="notebooks run at once (default: PRESSLENS_WORKERS, else up to 2)")
-    reports.add_argument("--actors", type=int, help="number of actor profiles (default 12)")
-    reports.add_argument("--themes", type=int, help="number of theme reports (default 12)")
-    reports.add_argument("--briefs", type=int, help="number of article briefs (default 60)")
+    reports.add_argument("--min-mentions", type=int, metavar="N",
+                         help="a profile for every actor with at least N mentions (default 10)")
+    reports.add_argument("--actors", type=int, metavar="N",
+                         help="cap: profiles of the N most mentioned of those actors only")
+    reports.add_argument("--themes", type=int, metavar="N",
+                         help="cap: reports of the N themes in most articles (default: every theme)")
+    reports.add_argument("--briefs", type=int, metavar="N",
+                         help="cap: briefs of the N newest articles (default: every article)")
+    reports.add_argument("--actor", action="append", metavar="NAME",
+                         help="build or refresh just this actor's profile (id, name or alias; "
+                              "repeatable) and link it into the index, whatever its mentions")
+    reports.add_argument("--theme", action="append", metavar="THEME",
+                         help="build or refresh just this theme's report (id or label; repeatable)")
+    reports.add_argument("--article", action="append", metavar="ID",
+                         help="build or refresh just this article's brief (repeatable)")
+    reports.add_argument("--self-contained", action="store_true",
+                         help="embed stylesheets and DataTables in every page (to mail one page) "
+                              "instead of sharing them under assets/")
+    reports.add_argument("--page-timeout", type=float, metavar="SECONDS",
+                         help="stop a page that runs longer and show it as failed (default 600; "
+                              "0: no limit)")
     reports.add_argument("--gold", type=Path, metavar="FILE",
                          help="hand-coded gold annotations (JSONL): adds the validation report")
     reports.add_argument("--force", action="store_true", help="rebuild every report")

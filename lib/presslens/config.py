@@ -40,9 +40,13 @@ class Settings:
     workers: int = max(1, min(2, os.cpu_count() or 1))
     batch_size: int = 32
     max_chars: int = 1_000_000
-    top_actors: int = 12
-    top_themes: int = 12
-    max_briefs: int = 60
+    # The report site: a profile for every actor with min_mentions mentions, every theme,
+    # every article; the caps (None: no cap) keep only the most mentioned / newest.
+    min_mentions: int = 10
+    top_actors: int | None = None
+    top_themes: int | None = None
+    max_briefs: int | None = None
+    page_timeout: float = 600.0  # seconds one report page may run before it is stopped
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:

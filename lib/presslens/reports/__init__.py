@@ -1,0 +1,28 @@
+"""The report site: notebooks executed on warm kernels, rendered to HTML, indexed.
+
+- plan: which pages (every actor above the mention threshold, every theme, every article,
+  the overview, pages asked for by name) and each page's fingerprint of what it reads;
+- state: the state file beside the site and atomic writes;
+- kernels: one long-lived kernel and exporter per worker process, parameters injected the
+  papermill way, a per-page time limit;
+- render: executed notebook -> page, and the assets the pages share;
+- site: `build_reports`, which ties them together, and the index page.
+
+A page is executed again only when its fingerprint changed, it failed last time or its page
+is missing; the state file says which part changed. Subject pages (actor, theme, article)
+show their own scope in the header; the corpus summary is on the index (rewritten on every
+run) and the overview. `--force` refreshes every page.
+"""
+
+from presslens.reports.kernels import KERNEL_ATTEMPTS, PageWorker, WorkerConfig, kernel_name, run_pages
+from presslens.reports.plan import NOTEBOOKS, READS, PageRequestError, Report, Requested, page_name, plan_reports
+from presslens.reports.render import render_html, render_notebook
+from presslens.reports.site import SITE_FILE, ReportsSummary, build_reports, corpus_paragraph, write_index
+from presslens.reports.state import STATE_FILE, load_state, save_state, why_run
+
+__all__ = [
+    "KERNEL_ATTEMPTS", "NOTEBOOKS", "READS", "SITE_FILE", "STATE_FILE", "PageRequestError", "PageWorker",
+    "Report", "ReportsSummary", "Requested", "WorkerConfig", "build_reports", "corpus_paragraph",
+    "kernel_name", "load_state", "page_name", "plan_reports", "render_html", "render_notebook",
+    "run_pages", "save_state", "why_run", "write_index",
+]
