@@ -155,6 +155,28 @@ def test_interactions_one_side(nlp, lexicon, text, expected):
     assert triples(interactions(nlp, lexicon, text)) == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    # "the two sides" are the meeting's participants, not the two things named last
+    ("Joe Biden met with Prime Minister Anthony Albanese of Australia on Tuesday. They welcomed "
+     "progress on the AUKUS partnership and the Quad initiative. The two sides committed to "
+     "remain in regular contact.",
+     {("person:joe biden", "AGREE", "person:anthony albanese"),
+      ("person:anthony albanese", "AGREE", "person:joe biden")}),
+    # "both leaders": the people who met, not the two countries named since
+    ("Xi Jinping held talks with Vladimir Putin in Moscow. China and India also discussed "
+     "trade. Both leaders agreed to deepen cooperation.",
+     {("person:xi jinping", "AGREE", "person:vladimir putin"),
+      ("person:vladimir putin", "AGREE", "person:xi jinping")}),
+    # without a meeting, "the two countries" still points back to the two named together
+    ("Iran and China are close partners. The two countries signed an agreement.",
+     {(IRN, "AGREE", CHN), (CHN, "AGREE", IRN)}),
+])
+def test_interactions_two_sides_of_the_main_meeting(nlp, lexicon, text, expected):
+    found = interactions(nlp, lexicon, text)
+    last = max(i.sentence_id for i in found)
+    assert triples([i for i in found if i.sentence_id == last]) == expected
+
+
 @pytest.mark.parametrize("text, expected, negated", [
     ("Russia did not attack Ukraine.", ("country:RUS", "ASSAULT", "country:UKR"), True),
     ("Russia never attacked Ukraine.", ("country:RUS", "ASSAULT", "country:UKR"), True),

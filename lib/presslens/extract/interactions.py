@@ -13,7 +13,8 @@ parse (`find_triggers` lists the triggers alone, with or without actors):
   clause subject the source;
 - conjoined actors are expanded, and symmetric events between conjoined subjects give pairs;
 - "the two nations", "both countries" point back to the two countries named together most
-  recently; "it", "its", "they", "their" to the subject of the clause that embeds them
+  recently; "the two sides" and "both leaders" to the two participants of the article's main
+  (first) meeting; "it", "its", "they", "their" to the subject of the clause that embeds them
   (`presslens.extract.references`, shared with quotes);
 - negation ("not", "never", "refused to") is kept; intended or future acts are retyped as the
   lexicon says (PLOVER: promised cooperation is AGREE, "will not cooperate" is REJECT, "will
@@ -63,6 +64,8 @@ NAME_ENTITIES = frozenset({"ORG", "PERSON", "GPE", "NORP", "FAC", "LOC"})
 SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
 # Added to the depth of triggers inside "if" and "unless" clauses when ranking.
 HYPOTHETICAL_RANK = 20
+# The event type of meetings, whose two participants "the two sides" and "both leaders" mean.
+MEETING_TYPE = "CONSULT"
 # Entity types of prepositional objects that never take part ("on Saturday", "for 25 years").
 NOT_PARTICIPANTS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY",
                               "QUANTITY"})
@@ -816,6 +819,28 @@ def _drop_covered(found: list[Interaction]) -> list[Interaction]:
             and (i.sentence_id, i.event_type, "target", i.target_key) not in full]
 
 
+def _roles(hit: _Hit, actors: ActorIndex, lexicon: TriggerLexicon) -> _Roles:
+    if hit.obliged is not None:
+        return _obligation_roles(hit.obliged, actors)
+    if hit.token.pos_ == "VERB":
+        return _verb_roles(hit, actors, lexicon)
+    return _noun_roles(hit, actors, lexicon)
+
+
+def _main_meeting(hits: list[_Hit], actors: ActorIndex,
+                  lexicon: TriggerLexicon) -> tuple[list[str], int] | None:
+    """The two participants of the first meeting in the text that names both, and the token
+    of its trigger: what "the two sides" and "both leaders" later mean."""
+    for hit in sorted(hits, key=lambda h: h.token.i):
+        if hit.event_type != MEETING_TYPE or hit.negated:
+            continue
+        roles = _roles(hit, actors, lexicon)
+        for source, target in _pairs(roles, hit.event_type, lexicon):
+            if source and target and not any(k.startswith("group:") for k in (source, target)):
+                return [source, target], hit.token.i
+    return None
+
+
 def find_interactions(doc: Doc, mentions: Sequence[Mention], *,
                       lexicon: TriggerLexicon, index: ActorIndex | None = None) -> list[Interaction]:
     """Who did what to whom in doc, by sentence, main clauses first within a sentence.
@@ -836,15 +861,12 @@ def find_interactions(doc: Doc, mentions: Sequence[Mention], *,
     sents = list(doc.sents)
     hits = sorted(_hits(doc, lexicon, inside_actor),
                   key=lambda h: (actors.sent_of[h.token.i], h.depth, h.token.i))
+    if actors.pair_references and (meeting := _main_meeting(hits, actors, lexicon)):
+        actors.point_to_meeting(*meeting)
     found: list[Interaction] = []
     seen: set[tuple[str | None, str, str | None, int]] = set()
     for hit in hits:
-        if hit.obliged is not None:
-            roles = _obligation_roles(hit.obliged, actors)
-        elif hit.token.pos_ == "VERB":
-            roles = _verb_roles(hit, actors, lexicon)
-        else:
-            roles = _noun_roles(hit, actors, lexicon)
+        roles = _roles(hit, actors, lexicon)
         sid = actors.sent_of[hit.token.i]
         for source, target in _pairs(roles, hit.event_type, lexicon):
             key = (source, hit.event_type, target, sid)

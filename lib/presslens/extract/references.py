@@ -5,7 +5,8 @@
 
 - "the two nations", "both countries" (nouns listed in `plural_references`, from the trigger
   lexicon's options) to the two actors of that kind named together most recently, not those
-  of the clause's own subject;
+  of the clause's own subject; "the two sides" and "both leaders" to the two participants of
+  the article's main meeting once the caller names it (`point_to_meeting`);
 - "it", "its" to one country, organisation or group, and "they", "their" to a plural
   antecedent: the subject of an embedding clause that names actors, else the subject of the
   previous sentence;
@@ -54,6 +55,8 @@ class ActorIndex:
         self.mentions = sorted(mentions, key=lambda m: m.token_start)
         self.sents = list(doc.sents)
         self.references: dict[int, list[str]] = {}
+        # "the two sides", "both leaders": tokens that may instead mean the main meeting's pair
+        self.pair_references: dict[int, str] = {}
         self._resolve_plurals(plural_references or {})
         self._resolve_pronouns()
 
@@ -71,6 +74,8 @@ class ActorIndex:
             if any(c.lower_ in NOT_BACK_REFERENCE for c in children) or any(
                     c.dep_ == "prep" and c.lower_ in {"of", "in"} for c in children):
                 continue
+            if kind in {"any", "person"}:
+                self.pair_references[token.i] = kind
             if keys := self._recent_pair(token.i, kind, self._local_subjects(token)):
                 self.references[token.i] = keys
 
@@ -104,6 +109,17 @@ class ActorIndex:
             if len(keys) >= 2:
                 return keys[-2:]
         return []
+
+    def point_to_meeting(self, pair: Sequence[str], after: int) -> None:
+        """'The two sides' and 'both leaders' after token `after` mean the two participants of
+        the article's main meeting (`pair`), not the last two actors named together; 'both
+        leaders' only when both participants are people."""
+        if len(set(pair)) != 2:
+            return
+        people = all(k.startswith("person:") for k in pair)
+        for i, kind in self.pair_references.items():
+            if i > after and (kind == "any" or people):
+                self.references[i] = list(pair)
 
     def _resolve_pronouns(self) -> None:
         for token in self.doc:
