@@ -258,3 +258,79 @@ def test_actors_nickname_of_a_person_named_here(nlp):
     _, by_text = actors_of(nlp, "President Joseph R. Biden welcomed Chancellor Angela Merkel. Merkel said: "
                                 "Mr. President, dear Joe, thank you for the invitation.")
     assert by_text["Joe"] == {("person:joseph r. biden", "alias")}
+
+
+@pytest.mark.parametrize("text, surface, key, name", [
+    ("The U.S. Senate voted on Tuesday.", "U.S. Senate", "organization:USA:senate", "Senate (United States)"),
+    ("Australia's Senate passed the bill.", "Senate", "organization:AUS:senate", "Senate (Australia)"),
+    ("Canada held an election. The Senate met in Ottawa and Canada's Senate agreed.", "Senate",
+     "organization:CAN:senate", "Senate (Canada)"),
+    ("Iraqi police clashed with the crowd.", "police", "agent:IRQ:COP", "Police (Iraq)"),
+    ("Protesters in Cairo marched on Friday.", "Protesters", "agent:EGY:OPP", "Opposition (Egypt)"),
+    ("Israeli troops entered the town.", "troops", "agent:ISR:MIL", "Military (Israel)"),
+    ("The Thai government declared a curfew.", "government", "agent:THA:GOV", "Government (Thailand)"),
+])
+def test_actors_state_collectives(nlp, text, surface, key, name):
+    found, by_text = actors_of(nlp, text)
+    assert key in {k for k, _ in by_text[surface]}
+    actor = found.actors[key]
+    assert actor.name == name and actor.country == key.split(":")[1]
+    assert actor.kind == ("agent" if key.startswith("agent:") else "organization")
+    assert actor.sector == key.split(":")[-1].upper() or actor.sector == "LEG"
+
+
+def test_actors_collective_takes_the_sentence_or_article_state(nlp):
+    found, _ = actors_of(nlp, "Australia's prime minister spoke. Australia will vote.\n\n"
+                              "The Senate passed the bill. Police later arrested two men.")
+    assert "organization:AUS:senate" in found.actors and "agent:AUS:COP" in found.actors
+
+
+def test_actors_one_person_or_an_act_is_no_agent(nlp):
+    found, _ = actors_of(nlp, "Iran executed Nimr al-Nimr, a Shia cleric. Iran said China's "
+                              "opposition to the plan was clear.")
+    assert not any(a.kind == "agent" for a in found.actors.values())
+
+
+def test_actors_international_bodies_have_no_state(nlp):
+    found, by_text = actors_of(nlp, "The EU and Russia met at the United Nations. NATO and the "
+                                    "European Union called for calm.")
+    eu = found.actors["organization:european union"]
+    assert (eu.country, eu.sector) == (None, "IGO")
+    assert {k for k, _ in by_text["EU"]} == {k for k, _ in by_text["European Union"]}
+    assert found.actors["organization:united nations"].country is None
+    assert found.actors["organization:north atlantic treaty organization"].name == (
+        "North Atlantic Treaty Organization")
+
+
+def test_actors_office_table_gives_the_state(nlp):
+    found, _ = actors_of(nlp, "National Security Advisor Jake Sullivan met Taoiseach Bertie Ahern.")
+    sullivan = found.actors["person:jake sullivan"]
+    assert sullivan.country == "USA" and ("USA", "office") in sullivan.evidence
+    assert found.actors["person:bertie ahern"].country == "IRL"
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Sullivan met with Prime Minister Sheikh Mohammed bin Abdulrahman bin Jassim Al Thani of Qatar.",
+     "Mohammed bin Abdulrahman bin Jassim Al Thani"),
+    ("He met Secretary of the Mongolian National Security Council Jadamba Enkhbayar.", "Jadamba Enkhbayar"),
+])
+def test_actors_long_names_after_titles_are_kept_whole(nlp, text, name):
+    found, _ = actors_of(nlp, text)
+    assert name in {a.name for a in found.actors.values() if a.kind == "person"}
+
+
+def test_actors_generations_and_middle_initials_keep_people_apart(nlp):
+    found, _ = actors_of(nlp, "George W. Bush met George H. W. Bush and George P. Bush.")
+    people = {a.name for a in found.actors.values() if a.kind == "person"}
+    assert {"George W. Bush", "George H. W. Bush", "George P. Bush"} <= people
+
+
+def test_actors_party_outlet_and_faith_are_not_names(nlp):
+    found, _ = actors_of(nlp, "Premier Steve Bracks Labor won the vote. The debate was about Islam.")
+    people = {a.name for a in found.actors.values() if a.kind == "person"}
+    assert "Steve Bracks" in people and "Islam" not in people and "Steve Bracks Labor" not in people
+
+
+def test_actors_role_is_the_title_next_to_the_name(nlp):
+    found, _ = actors_of(nlp, "Nominees of President George W. Bush were confirmed.")
+    assert found.actors["person:george w. bush"].roles == ["President"]

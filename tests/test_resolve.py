@@ -1,5 +1,6 @@
 """Actors across articles: surnames, acronyms, the analyst's table, and the seed store."""
 
+import pandas as pd
 import pytest
 
 from presslens.extract.actors import ActorFinder
@@ -125,3 +126,106 @@ def test_resolve_transcript_capitals_do_not_name_a_person(nlp):
     actors, _ = resolve_texts(nlp, ["PRIME MINISTER LEE: Good afternoon to all of you.\n\n"
                                     "VICE PRESIDENT HARRIS: Thank you, Prime Minister Lee."])
     assert "LEE" not in set(actors.name)
+
+
+def test_resolve_a_states_senate_is_one_actor_and_senates_stay_apart(nlp):
+    actors, _ = resolve_texts(nlp, [
+        "The U.S. Senate voted on the bill.",
+        "The US Senate and the United States Senate are one body.",
+        "The United States reacted. The Senate in Washington passed the bill, U.S. officials said.",
+        "Australia's Senate passed the bill.",
+        "Canada's Senate rejected it.",
+    ])
+    senates = actors[actors.name.str.startswith("Senate")].set_index("country")
+    assert set(senates.index) == {"USA", "AUS", "CAN"}
+    assert senates.loc["USA", "name"] == "Senate (United States)"
+    assert senates.loc["USA", "n_articles"] == 3 and senates.loc["USA", "sector"] == "LEG"
+
+
+def test_resolve_international_body_never_takes_a_member_state(nlp):
+    actors, _ = resolve_texts(nlp, ["Russia's envoy spoke at the United Nations in New York.",
+                                    "The UN and Russia disagreed.", "Romania and the EU agreed.",
+                                    "The European Union welcomed it."])
+    un = actors[actors.name == "United Nations"].iloc[0]
+    eu = actors[actors.name == "European Union"].iloc[0]
+    assert pd.isna(un.country) and pd.isna(eu.country) and eu.n_articles == 2
+    assert "EU" not in set(actors.name)
+
+
+def test_resolve_fathers_and_sons_stay_apart(nlp):
+    actors, _ = resolve_texts(nlp, [
+        "U.S. President George W. Bush spoke in Texas.",
+        "Former President George H. W. Bush attended.",
+        "George Herbert Walker Bush was the 41st president.",
+        "Florida official George P. Bush was there.",
+        "George Bush Sr. stayed at home.",
+    ])
+    names = set(actors.name)
+    assert {"George W. Bush", "George Herbert Walker Bush", "George P. Bush"} <= names
+    elder = actors[actors.name == "George Herbert Walker Bush"].iloc[0]
+    assert elder.n_articles == 2 and "George H. W. Bush" in elder.aliases
+    assert "George Bush Sr." not in actors[actors.name == "George W. Bush"].iloc[0].aliases
+
+
+def test_resolve_roles_are_one_office_per_state(nlp):
+    actors, _ = resolve_texts(nlp, [
+        "U.S. President George W. Bush spoke.",
+        "George W. Bush, the President of the United States, spoke.",
+        "President of the U.S. George W. Bush met reporters.",
+        "Then-President George W. Bush said so, the United States said.",
+    ])
+    bush = actors[actors.name == "George W. Bush"].iloc[0]
+    assert list(bush.roles) == ["President (USA)"]
+
+
+def test_resolve_publisher_and_evidence_column(nlp):
+    finder = ActorFinder()
+    texts = {"wh1": "President Joseph R. Biden spoke with President Emmanuel Macron of France.",
+             "wh2": "President Biden welcomed the Prime Minister of Japan.",
+             "news": "Joseph R. Biden, the U.S. President, met British Prime Minister Boris Johnson."}
+    found = {a: finder(nlp(t)) for a, t in texts.items()}
+    sources = {"wh1": "The White House (Briefing Room)", "wh2": "The White House (Briefing Room)",
+               "news": "Example News"}
+    actors, _, roles, _ = resolve(found, sources=sources)
+    biden = actors[actors.name == "Joseph R. Biden"].iloc[0]
+    assert biden.country == "USA"
+    assert biden.country_evidence.startswith("USA 3 (")
+    assert "publisher 2" in biden.country_evidence and "title 1" in biden.country_evidence
+    macron = actors[actors.name == "Emmanuel Macron"].iloc[0]
+    assert macron.country == "FRA"                     # the text's state beats the publisher's
+    assert {"role", "office", "country"} <= set(roles.columns)
+
+
+def test_resolve_conflicting_evidence_is_kept(nlp):
+    actors, _ = resolve_texts(nlp, ["British Prime Minister Tony Blair spoke.",
+                                    "British Prime Minister Tony Blair left.",
+                                    "American envoy Tony Blair arrived."])
+    blair = actors[actors.name == "Tony Blair"].iloc[0]
+    assert blair.country == "GBR"
+    assert blair.country_evidence.startswith("GBR 2") and "USA 1" in blair.country_evidence
+
+
+@pytest.mark.parametrize("file, content, message", [
+    ("agents.yml", "institutions:\n  Senate: {sector: XYZ}\n", "institutions.Senate: sector 'XYZ'"),
+    ("agents.yml", "agents:\n  MIL: [troops]\n  COP: [troops]\n", "agents.COP: 'troops' is also listed"),
+    ("agents.yml", "colours: {}\n", "unknown section"),
+    ("offices.yml", "offices:\n  Taoiseach: IRELAND\n", "offices.Taoiseach: 'IRELAND'"),
+    ("offices.yml", "offices: [unclosed\n", "not valid YAML"),
+])
+def test_resolve_bad_lexicon_names_file_and_entry(tmp_path, file, content, message):
+    from presslens.extract.lexicon import LexiconError, load_agents, load_offices
+
+    path = tmp_path / file
+    path.write_text(content)
+    with pytest.raises(LexiconError) as error:
+        (load_agents if file == "agents.yml" else load_offices)(path)
+    assert message in str(error.value) and str(path) in str(error.value)
+
+
+def test_resolve_packaged_lexicons_load():
+    from presslens.extract.lexicon import load_agents, load_offices
+
+    agents, offices = load_agents(), load_offices()
+    assert agents.institutions["senate"].sector == "LEG" and agents.agent_nouns[("police",)] == "COP"
+    assert offices.office_state("national security advisor") == "USA"
+    assert offices.publisher_state("The White House (Briefing Room)") == "USA"

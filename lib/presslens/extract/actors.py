@@ -35,7 +35,7 @@ president-elect speaker justice judge diplomat negotiator coordinator administra
 commissioner representative pope monarch marshal colonel lieutenant captain attache consul
 undersecretary under-secretary chief-of-staff mp ceo founder candidate nominee cardinal imam
 rapporteur correspondent superintendent comptroller treasurer attorney-general principal madam
-pm vp fm
+pm vp fm taoiseach tanaiste
 """.split())
 # Plural nouns that, with an adjective, name a collective actor ("Western nations").
 GROUP_NOUNS = frozenset("""
@@ -221,6 +221,8 @@ def _name_after_office(span: Span) -> Span | None:
     titles = [t.i for t in doc[start:end - 1] if is_title_token(t)]
     if titles:
         name = doc[titles[-1] + 1:end]
+    elif start > 0 and is_title_token(doc[start - 1]) and doc[start - 1].text[:1].isupper() and end - start <= 3:
+        name = doc[start:end]  # "Taoiseach [Bertie Ahern]" tagged as an organisation
     else:
         i = start - 1
         while i >= 0 and doc[i].lower_ in {"the", "a", "an"}:
@@ -487,13 +489,18 @@ class ActorFinder:
                 i -= 1
                 continue
             if not run and token.ent_type_ == "PERSON" and token.whitespace_ and (
-                    is_title_token(token) or token.lower_.rstrip(".") in HONORIFICS):
+                    token.lower_ in {"sheikh", "sheikha", "sayyid"} or token.lower_.rstrip(".") in HONORIFICS):
                 i -= 1  # "Prime Minister [Sheikh Mohammed ...]": the honorific is no office
+                continue
+            if token.ent_type_ == "PERSON" and is_title_token(token) and token.text[:1].isupper():
+                run.insert(0, token)  # "[Taoiseach Bertie Ahern]": the title tagged with the name
+                i -= 1
                 continue
             if token.is_punct or token.is_space or token.ent_type_ == "PERSON" or "\n" in token.whitespace_:
                 break
             # "Today President Biden", "Since President Xi": adverbs and clause openers are no title.
-            if token.dep_ in {"npadvmod", "advmod", "mark", "nsubj"} or token.pos_ in {
+            if not (is_title_token(token) and token.text[:1].isupper()) and (
+                    token.dep_ in {"npadvmod", "advmod", "mark", "nsubj"}) or token.pos_ in {
                     "ADV", "SCONJ", "VERB", "AUX", "PRON", "NUM", "CCONJ", "PART", "INTJ"} or (
                     token.pos_ == "DET" and token.lower_ != "the"):
                 break
