@@ -1,27 +1,34 @@
-"""The extraction pipeline: every text is parsed once, and a warm run gives the same tables."""
+"""The extraction pipeline: parse once, reuse per-article records, stream the tables out."""
 
 import json
 
 import pandas as pd
+import pytest
 
-from presslens import pipeline
+from presslens import engine, pipeline
 from presslens.config import Settings
-from presslens.nlp import DocCache, load_pipeline
+from presslens.nlp import DocCache
 from presslens.pipeline import extract_corpus
 
 ARTICLES = [
     {"id": "a", "title": "Xi meets Putin", "date": "2024-05-16",
      "text": "Chinese President Xi Jinping met Russian President Vladimir Putin in Beijing on Thursday. "
-             "Xi said the two countries would deepen their partnership."},
+             "Xi said the two countries would deepen their partnership against sanctions."},
     {"id": "b", "title": "Putin ends visit", "date": "2024-05-17",
      "text": "Putin left Harbin on Friday. Xi Jinping thanked him, the Chinese foreign ministry said."},
+    {"id": "c", "title": "Trade talks", "date": "2024-05-18",
+     "text": "Germany and France discussed trade tariffs in Paris. The ministers said the embargo "
+             "would end."},
 ]
-TABLES = ("actors", "mentions", "quotes", "interactions", "themes")
+NEW_ARTICLE = {"id": "d", "title": "Summit", "date": "2024-05-19",
+               "text": "Japan hosted Canada for talks on fisheries. Officials said they agreed."}
+TABLES = ("actors", "mentions", "quotes", "interactions", "themes", "sentences", "article_themes",
+          "actor_roles")
 
 
-def _corpus(tmp_path):
-    corpus = tmp_path / "corpus.jsonl"
-    corpus.write_text("\n".join(json.dumps(a) for a in ARTICLES) + "\n", encoding="utf-8")
+def _corpus(tmp_path, articles, name="corpus.jsonl"):
+    corpus = tmp_path / name
+    corpus.write_text("\n".join(json.dumps(a) for a in articles) + "\n", encoding="utf-8")
     return corpus
 
 
@@ -29,27 +36,90 @@ def _tables(store) -> dict[str, pd.DataFrame]:
     return {t: pd.read_parquet(store / f"{t}.parquet").astype(str) for t in TABLES}
 
 
-def test_pipeline_parses_each_text_once_and_warm_runs_agree(tmp_path, monkeypatch):
-    settings = Settings.from_env(cache_dir=tmp_path / "cache", actors_file=tmp_path / "none.yml", workers=1)
-    corpus = _corpus(tmp_path)
-    cold = extract_corpus([corpus], tmp_path / "cold", settings=settings)
-    assert (cold.n_articles, cold.n_parsed) == (2, 2)
-    # Person names were cached with the parse: the warm run reads each Doc once, in pass 2.
-    cache = DocCache(settings.parse_cache, load_pipeline(settings.model))
-    names = cache.facts([a["text"] for a in ARTICLES], pipeline.NAMES_VERSION)
-    cache.close()
-    assert "Xi Jinping" in names[ARTICLES[0]["text"]]
+def _same(a, b) -> list[str]:
+    first, second = _tables(a), _tables(b)
+    return [t for t in TABLES if not first[t].equals(second[t])]
+
+
+@pytest.fixture
+def settings(tmp_path):
+    (tmp_path / "none.yml").write_text("[]\n", encoding="utf-8")   # no analyst actor table
+    return Settings.from_env(cache_dir=tmp_path / "cache", actors_file=tmp_path / "none.yml", workers=1)
+
+
+@pytest.fixture
+def doc_reads(monkeypatch):
+    """Counts every Doc deserialised, by the pipeline or its workers."""
     reads = []
+    original = engine.doc_from_bytes
+    monkeypatch.setattr(engine, "doc_from_bytes", lambda data, nlp: reads.append(1) or original(data, nlp))
     original_get = DocCache.get
-    monkeypatch.setattr(DocCache, "get", lambda self, text: reads.append(text) or original_get(self, text))
+    monkeypatch.setattr(DocCache, "get", lambda self, text: reads.append(1) or original_get(self, text))
+    return reads
+
+
+def test_pipeline_warm_run_reads_no_doc_and_gives_the_same_tables(tmp_path, settings, doc_reads):
+    corpus = _corpus(tmp_path, ARTICLES)
+    cold = extract_corpus([corpus], tmp_path / "cold", settings=settings)
+    assert (cold.n_articles, cold.n_parsed, cold.n_extracted, cold.n_themed) == (3, 3, 3, 3)
+    doc_reads.clear()
     warm = extract_corpus([corpus], tmp_path / "warm", settings=settings)
-    assert (warm.n_parsed, len(reads)) == (0, 2)
-    # Names read by another version of the code are read again, from the cached parse.
-    monkeypatch.setattr(pipeline, "NAMES_VERSION", "another-version")
-    reads.clear()
-    again = extract_corpus([corpus], tmp_path / "again", settings=settings)
-    assert (again.n_parsed, len(reads)) == (0, 4)
-    first = _tables(tmp_path / "cold")
-    for out in ("warm", "again"):
-        later = _tables(tmp_path / out)
-        assert all(first[t].equals(later[t]) for t in TABLES), out
+    assert (warm.n_parsed, warm.n_extracted, warm.n_themed, len(doc_reads)) == (0, 0, 0, 0)
+    assert _same(tmp_path / "cold", tmp_path / "warm") == []
+    assert "Xi Jinping" in set(pd.read_parquet(tmp_path / "warm" / "actors.parquet")["name"])
+
+
+def test_pipeline_new_article_is_the_only_one_parsed_and_extracted(tmp_path, settings):
+    extract_corpus([_corpus(tmp_path, ARTICLES)], tmp_path / "before", settings=settings)
+    grown = _corpus(tmp_path, [*ARTICLES, NEW_ARTICLE], "grown.jsonl")
+    after = extract_corpus([grown], tmp_path / "after", settings=settings)
+    assert (after.n_articles, after.n_parsed, after.n_extracted, after.n_themed) == (4, 1, 1, 1)
+    fresh = Settings.from_env(cache_dir=tmp_path / "cache2", actors_file=tmp_path / "none.yml", workers=1)
+    extract_corpus([grown], tmp_path / "fresh", settings=fresh)
+    assert _same(tmp_path / "after", tmp_path / "fresh") == []
+
+
+def test_pipeline_new_known_person_re_extracts_the_articles_that_name_him(tmp_path, settings):
+    # "Macron" alone is trusted as Emmanuel Macron only once the corpus names him in full.
+    lone = {"id": "e", "title": "Paris", "date": "2024-05-20",
+            "text": "Macron spoke in Paris on Monday. He said France would help."}
+    full = {"id": "f", "title": "Visit", "date": "2024-05-21",
+            "text": "Officials met French President Emmanuel Macron in Rome on Tuesday."}
+    extract_corpus([_corpus(tmp_path, [*ARTICLES, lone])], tmp_path / "one", settings=settings)
+    both = _corpus(tmp_path, [*ARTICLES, lone, full], "both.jsonl")
+    grown = extract_corpus([both], tmp_path / "two", settings=settings)
+    assert grown.n_parsed == 1 and grown.n_extracted == 2
+    fresh = Settings.from_env(cache_dir=tmp_path / "cache2", actors_file=tmp_path / "none.yml", workers=1)
+    extract_corpus([both], tmp_path / "fresh", settings=fresh)
+    assert _same(tmp_path / "two", tmp_path / "fresh") == []
+
+
+def test_pipeline_changed_codebook_rematches_themes_only(tmp_path, settings, doc_reads):
+    corpus = _corpus(tmp_path, ARTICLES)
+    extract_corpus([corpus], tmp_path / "first", settings=settings)
+    codebook = tmp_path / "themes.yml"
+    codebook.write_text("fisheries:\n  label: Fisheries\n  description: Trade barriers.\n"
+                        "  patterns: [tariff, embargo]\n",
+                        encoding="utf-8")
+    doc_reads.clear()
+    changed = extract_corpus([corpus], tmp_path / "second",
+                             settings=Settings.from_env(cache_dir=tmp_path / "cache", codebook=codebook,
+                                                        actors_file=tmp_path / "none.yml", workers=1))
+    assert (changed.n_parsed, changed.n_extracted, changed.n_themed, len(doc_reads)) == (0, 0, 3, 3)
+    themes = pd.read_parquet(tmp_path / "second" / "themes.parquet")
+    assert set(themes["theme"]) == {"fisheries"} and set(themes["article_id"]) == {"c"}
+    first, second = _tables(tmp_path / "first"), _tables(tmp_path / "second")
+    assert all(first[t].equals(second[t]) for t in ("actors", "mentions", "quotes", "sentences"))
+
+
+@pytest.mark.parametrize("workers, chunk", [(2, 1)])
+def test_pipeline_worker_processes_and_parts_give_the_same_tables(tmp_path, settings, monkeypatch,
+                                                                  workers, chunk):
+    corpus = _corpus(tmp_path, ARTICLES)
+    extract_corpus([corpus], tmp_path / "one", settings=settings)
+    monkeypatch.setattr(pipeline, "ASSEMBLY_CHUNK", chunk)
+    parallel = Settings.from_env(cache_dir=tmp_path / "cache2", actors_file=tmp_path / "none.yml",
+                                 workers=workers)
+    summary = extract_corpus([corpus], tmp_path / "parts", settings=parallel)
+    assert (summary.n_parsed, summary.n_extracted) == (3, 3)
+    assert _same(tmp_path / "one", tmp_path / "parts") == []

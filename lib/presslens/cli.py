@@ -22,17 +22,35 @@ def _progress(description: str, enabled: bool):
     return wrap
 
 
+def _stage_progress(enabled: bool):
+    """A progress bar per stage of extraction ('parsing', 'extracting')."""
+    def wrap(items: Iterable, total: int, stage: str) -> Iterable:
+        if not enabled:
+            return items
+        from tqdm import tqdm
+
+        return tqdm(items, total=total, desc=stage, unit="doc", file=sys.stderr)
+    return wrap
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     from presslens.config import Settings
     from presslens.pipeline import extract_corpus
 
     settings = Settings.from_env(model=args.model, codebook=args.codebook,
                                  actors_file=args.actors, workers=args.workers)
-    summary = extract_corpus(args.paths, args.out, settings=settings, name=args.name,
-                             progress=_progress("extracting", not args.quiet))
-    print(f"{summary.n_articles} articles -> {summary.store} "
-          f"({summary.n_parsed} parsed, {summary.n_cached} from cache, "
-          f"{summary.n_rejected} rejected, {summary.seconds:.1f} s)")
+    engine = None
+    if args.engine == "dask":
+        from presslens.dask_engine import DaskEngine
+
+        engine = DaskEngine(args.scheduler, workers=settings.workers)
+    try:
+        summary = extract_corpus(args.paths, args.out, settings=settings, name=args.name,
+                                 progress=_stage_progress(not args.quiet), engine=engine)
+    finally:
+        if engine is not None:
+            engine.close()
+    print(summary.line())
     counts = ", ".join(f"{k} {v}" for k, v in summary.tables.items())
     print(f"tables: {counts}")
     if summary.n_rejected:
@@ -98,6 +116,12 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--actors", type=Path, help="analyst actor table (default data/actors.yml)")
     extract.add_argument("--workers", type=int, help="parser processes (default: up to 2)")
     extract.add_argument("--name", help="corpus name shown in reports")
+    extract.add_argument("--engine", choices=("local", "dask"), default="local",
+                         help="where articles are parsed and extracted: worker processes here "
+                              "(default) or a Dask cluster")
+    extract.add_argument("--scheduler", metavar="ADDRESS",
+                         help="with --engine dask: the scheduler to use (tcp://host:8786); "
+                              "default: a LocalCluster of --workers workers")
     extract.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     extract.set_defaults(func=cmd_extract)
 

@@ -39,7 +39,8 @@ class Settings:
     cache_dir: Path | None = None
     workers: int = max(1, min(2, os.cpu_count() or 1))
     batch_size: int = 32
-    max_chars: int = 1_000_000
+    # Longer texts are parsed in parts (nlp.pipe_texts); this only stops runaway inputs.
+    max_chars: int = 50_000_000
     # The report site: a profile for every actor with min_mentions mentions, every theme,
     # every article; the caps (None: no cap) keep only the most mentioned / newest.
     min_mentions: int = 10

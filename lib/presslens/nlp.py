@@ -10,6 +10,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -78,12 +79,26 @@ class DocCache:
         return docs[0] if docs and docs[0].text == text else None
 
     def put_many(self, docs: Iterable[Doc]) -> None:
-        rows = []
-        for doc in docs:
-            binary = DocBin(store_user_data=False)
-            binary.add(doc)
-            rows.append((text_key(doc.text), binary.to_bytes()))
-        self.db.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?)", rows)
+        self.put_bytes((text_key(doc.text), doc_to_bytes(doc)) for doc in docs)
+
+    def get_bytes(self, key: str) -> bytes | None:
+        """The serialised Doc stored under a text key, without deserialising it."""
+        row = self.db.execute("SELECT data FROM docs WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def has(self, keys: Iterable[str]) -> set[str]:
+        """The text keys among `keys` whose Doc is stored."""
+        keys = list(keys)
+        found: set[str] = set()
+        for start in range(0, len(keys), 500):
+            batch = keys[start:start + 500]
+            found.update(row[0] for row in self.db.execute(
+                f"SELECT key FROM docs WHERE key IN ({','.join('?' * len(batch))})", batch))
+        return found
+
+    def put_bytes(self, rows: Iterable[tuple[str, bytes]]) -> None:
+        """Store serialised Docs under their text keys."""
+        self.db.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?)", list(rows))
         self.db.commit()
 
     def facts(self, texts: Iterable[str], version: str) -> dict[str, list]:
@@ -120,7 +135,7 @@ def parse_texts(texts: Iterable[str], nlp: Language, *, cache: DocCache | None =
         cached = [cache.get(t) if cache else None for t in chunk]
         missing = [t for t, d in zip(chunk, cached, strict=True) if d is None]
         processes = n_process if len(missing) >= MIN_DOCS_PER_PROCESS * n_process else 1
-        parsed = iter(nlp.pipe(missing, batch_size=batch_size, n_process=processes))
+        parsed = pipe_texts(missing, nlp, batch_size=batch_size, n_process=processes)
         fresh: list[Doc] = []
         for doc in cached:
             if doc is None:
@@ -139,6 +154,70 @@ def parse_texts(texts: Iterable[str], nlp: Language, *, cache: DocCache | None =
             chunk = []
     if chunk:
         yield from flush(chunk)
+
+
+def doc_to_bytes(doc: Doc) -> bytes:
+    """A Doc serialised as the parse cache stores it (annotations, no user data)."""
+    binary = DocBin(store_user_data=False)
+    binary.add(doc)
+    return binary.to_bytes()
+
+
+def doc_from_bytes(data: bytes, nlp: Language) -> Doc:
+    """The Doc serialised by doc_to_bytes."""
+    return next(iter(DocBin().from_bytes(data).get_docs(nlp.vocab)))
+
+
+# Where a long text may be cut, best first: paragraph breaks, line breaks, sentence ends, spaces.
+_CUT_POINTS = (re.compile(r"\n\s*\n"), re.compile(r"\n"), re.compile(r"[.!?][\"'”’)\]]*\s+"),
+               re.compile(r"\s+"))
+
+
+def split_long_text(text: str, limit: int) -> list[str]:
+    """Cut `text` into parts of at most `limit` characters, at the best boundary available.
+
+    The parts joined give the text back exactly. A part is cut at a paragraph break when one
+    lies in its second half, else at a line break, a sentence end or a space, else hard.
+    """
+    parts: list[str] = []
+    start = 0
+    while len(text) - start > limit:
+        window = text[start:start + limit]
+        cut = limit
+        for pattern in _CUT_POINTS:
+            ends = [m.end() for m in pattern.finditer(window, limit // 2)]
+            if ends:
+                cut = ends[-1]
+                break
+        parts.append(text[start:start + cut])
+        start += cut
+    parts.append(text[start:])
+    return parts
+
+
+def pipe_texts(texts: Iterable[str], nlp: Language, *, batch_size: int = 32,
+               n_process: int = 1) -> Iterator[Doc]:
+    """nlp.pipe that also takes texts longer than nlp.max_length.
+
+    A long text is parsed in parts cut at paragraph or sentence boundaries (split_long_text)
+    and the parts are joined into one Doc whose character offsets are those of the whole text.
+    A sentence or entity never spans two parts.
+    """
+    limit = nlp.max_length
+    short: list[str] = []
+    order: list[tuple[bool, str]] = []
+    texts = list(texts)
+    for text in texts:
+        order.append((len(text) > limit, text))
+        if len(text) <= limit:
+            short.append(text)
+    parsed = iter(nlp.pipe(short, batch_size=batch_size, n_process=n_process))
+    for is_long, text in order:
+        if not is_long:
+            yield next(parsed)
+            continue
+        pieces = list(nlp.pipe(split_long_text(text, min(limit, 100_000)), batch_size=4))
+        yield Doc.from_docs(pieces, ensure_whitespace=False)
 
 
 def sentence_index(doc: Doc) -> list[int]:

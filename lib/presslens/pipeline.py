@@ -1,10 +1,17 @@
-"""From input files to a store: read, parse (cached), extract, resolve actors, write tables."""
+"""From input files to a store: read, parse (cached), extract, resolve actors, write tables.
+
+Two passes over the articles, each in batches on an engine (worker processes or Dask):
+pass 1 parses the texts the parse cache lacks and lists the people each names; pass 2 runs the
+extractors on the articles whose records the record cache lacks. Actors are then resolved across
+the corpus from the compact per-article actor records, and the other tables are written in
+parts, a chunk of articles at a time, so memory does not grow with the corpus's sentences.
+"""
 
 from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import NamedTuple
@@ -12,17 +19,37 @@ from typing import NamedTuple
 import pandas as pd
 
 from presslens import __version__
+from presslens.codebook import load_codebook
 from presslens.config import Settings
-from presslens.extract.actors import NAMES_VERSION, ActorFinder, DocActors, Mention, person_names
-from presslens.extract.interactions import find_interactions, load_triggers
-from presslens.extract.quotes import find_quotes
-from presslens.extract.references import ActorIndex
+from presslens.engine import (
+    ExtractorSpec,
+    ExtractTask,
+    LocalEngine,
+    ParseTask,
+    extract_batch,
+    parse_batch,
+)
+from presslens.extract.actors import NAMES_VERSION, ActorFinder, DocActors, Mention
+from presslens.extract.interactions import load_triggers
 from presslens.extract.resolve import load_overrides, override_aliases, resolve
-from presslens.extract.themes import article_themes, build_theme_matcher, load_codebook, theme_hits
-from presslens.extract.tone import actor_tone, sentence_tone
+from presslens.extract.themes import article_themes
+from presslens.extract.tone import actor_tone
 from presslens.ingest import IngestError, read_articles
-from presslens.nlp import DocCache, load_pipeline, parse_texts, pipeline_key
-from presslens.store import write_store
+from presslens.lexicons import load_quote_cues
+from presslens.nlp import DocCache, load_pipeline, pipeline_key, text_key
+from presslens.records import (  # noqa: F401  (extract_doc is imported from here by evaluations)
+    CORE_EXCLUDED,
+    CORE_SOURCES,
+    THEME_SOURCES,
+    DocRecords,
+    KnownPeople,
+    RecordCache,
+    digest,
+    extract_doc,
+    file_digest,
+    source_version,
+)
+from presslens.store import StoreWriter
 
 SENTENCE_COLUMNS = ["article_id", "sentence_id", "start", "end", "text", "tone"]
 THEME_COLUMNS = ["article_id", "sentence_id", "theme", "term", "start", "end"]
@@ -30,6 +57,10 @@ QUOTE_COLUMNS = ["article_id", "sentence_id", "speaker_actor_id", "speaker_text"
                  "content", "direct", "start", "end"]
 INTERACTION_COLUMNS = ["article_id", "sentence_id", "source_actor_id", "event_type",
                        "target_actor_id", "trigger", "negated", "text", "missing_side"]
+# Articles whose rows are assembled and written as one part of each table.
+ASSEMBLY_CHUNK = 512
+
+Progress = Callable[[Iterable, int, str], Iterable]
 
 
 class ExtractSummary(NamedTuple):
@@ -40,28 +71,22 @@ class ExtractSummary(NamedTuple):
     n_cached: int
     seconds: float
     tables: dict[str, int]
+    n_extracted: int = 0       # articles whose actors, quotes and interactions were extracted
+    n_themed: int = 0          # articles whose themes were matched
+
+    def line(self) -> str:
+        """The one-line summary printed at the end of a run."""
+        return (f"{self.n_articles} articles -> {self.store} ({self.n_parsed} parsed, "
+                f"{self.n_extracted} extracted, {self.n_themed} theme-matched, "
+                f"{self.n_articles - self.n_extracted} from the record cache, "
+                f"{self.n_rejected} rejected, {self.seconds:.1f} s)")
 
 
-class DocRecords(NamedTuple):
-    """Everything extracted from one article, before actors are resolved across articles."""
-
-    actors: DocActors
-    sentences: list[tuple]
-    themes: list[tuple]
-    quotes: list
-    interactions: list
-
-
-def extract_doc(doc, *, finder: ActorFinder, theme_matcher, triggers) -> DocRecords:
-    """Run every extractor on one parsed article."""
-    found = finder(doc)
-    sentences = [(i, s.start_char, s.end_char, s.text.strip())
-                 for i, s in enumerate(doc.sents) if s.text.strip()]
-    themes = [tuple(hit) for hit in theme_hits(doc, theme_matcher)]
-    index = ActorIndex(doc, found.mentions, plural_references=triggers.plural_references)
-    quotes = find_quotes(doc, found.mentions, index=index)
-    interactions = find_interactions(doc, found.mentions, lexicon=triggers, index=index)
-    return DocRecords(found, sentences, themes, quotes, interactions)
+class ArticleKeys(NamedTuple):
+    article_id: str
+    text_key: str
+    core: str
+    themes: str
 
 
 def corpus_name(paths: Iterable[str | Path]) -> str:
@@ -69,10 +94,30 @@ def corpus_name(paths: Iterable[str | Path]) -> str:
     return ", ".join(names) if names else "corpus"
 
 
+def _batches(items: Iterable, size: int) -> Iterator[list]:
+    batch: list = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _flatten(batches: Iterable[list]) -> Iterator:
+    for batch in batches:
+        yield from batch
+
+
 def extract_corpus(paths: list[str | Path], out: str | Path, *, settings: Settings | None = None,
-                   progress: Callable[[Iterable, int], Iterable] | None = None,
-                   name: str | None = None) -> ExtractSummary:
-    """Read `paths`, extract every table and write the store to `out`."""
+                   progress: Progress | None = None, name: str | None = None,
+                   engine=None) -> ExtractSummary:
+    """Read `paths`, extract every table and write the store to `out`.
+
+    `engine` runs the batches (default: a LocalEngine with `settings.workers` processes);
+    `progress(items, total, stage)` wraps each pass's stream of results.
+    """
     settings = settings or Settings.from_env()
     started = time.perf_counter()
     corpus = read_articles(paths, max_chars=settings.max_chars)
@@ -83,60 +128,179 @@ def extract_corpus(paths: list[str | Path], out: str | Path, *, settings: Settin
         raise IngestError(f"no usable article in {', '.join(map(str, paths))}"
                           + (f" ({reasons})" if reasons else ""))
     overrides = load_overrides(settings.actors_table)
+    load_codebook(settings.codebook)          # a bad codebook or lexicon fails here, once
+    load_triggers(settings.triggers)
+    load_quote_cues(settings.quote_cues)
     nlp = load_pipeline(settings.model)
-    theme_matcher = build_theme_matcher(nlp, load_codebook(settings.codebook))
-    triggers = load_triggers(settings.triggers)
+    model = pipeline_key(nlp)
+    spec = ExtractorSpec(settings.model or f"{nlp.meta.get('lang', 'xx')}_{nlp.meta.get('name')}",
+                         str(settings.codebook), str(settings.triggers),
+                         str(settings.actors_table) if settings.actors_table else None,
+                         (), settings.batch_size, str(settings.quote_cues))
+    progress = progress or (lambda items, total, stage: items)
+    own_engine = engine is None
+    engine = engine or LocalEngine(settings.workers)
     cache = DocCache(settings.parse_cache, nlp)
+    records = RecordCache(settings.parse_cache / f"records-{model}.sqlite")
+    try:
+        texts = dict(zip(articles["article_id"], articles["text"], strict=True))
+        people, n_parsed = _people_pass(texts, spec, cache, engine, progress)
+        finder = ActorFinder(extra_aliases=override_aliases(overrides), known_people=people)
+        spec = spec._replace(known_people=tuple(finder.known_people))
+        keys = _article_keys(texts, model, finder, settings)
+        n_extracted, n_themed = _extract_pass(keys, texts, spec, cache, records, engine, progress)
+        writer = StoreWriter(out)
+        try:
+            tables = _assemble(articles, corpus.rejected, keys, records, writer,
+                               overrides=overrides)
+            dates = articles["date"].dropna()
+            meta = {
+                "corpus": name or corpus_name(paths),
+                "inputs": [str(p) for p in paths],
+                "built": datetime.now(UTC).isoformat(timespec="seconds"),
+                "presslens": __version__,
+                "model": model,
+                "codebook": str(settings.codebook),
+                "n_articles": len(articles),
+                "n_rejected": len(corpus.rejected),
+                "date_min": dates.min().date().isoformat() if len(dates) else None,
+                "date_max": dates.max().date().isoformat() if len(dates) else None,
+                "sources": sorted(articles["source"].dropna().unique().tolist()),
+            }
+            writer.finish(meta)
+        except BaseException:
+            writer.abort()
+            raise
+    finally:
+        cache.close()
+        records.close()
+        if own_engine:
+            engine.close()
+    return ExtractSummary(Path(out), len(articles), len(corpus.rejected), n_parsed,
+                          len(articles) - n_parsed, time.perf_counter() - started, tables,
+                          n_extracted, n_themed)
 
-    # Pass 1 parses (or finds in the cache) every text and collects the people it names, so
-    # that pass 2 can find "Xi Jinping" where the model missed him. Pass 2 reads the cache.
-    # The names of a text are cached too: a warm run reads each Doc once, in pass 2.
-    n_parsed = 0
+
+def _people_pass(texts: Mapping[str, str], spec: ExtractorSpec, cache: DocCache, engine,
+                 progress: Progress) -> tuple[Counter[str], int]:
+    """Pass 1: the people every text names, parsing the texts the parse cache lacks.
+
+    The names of a text are cached with its parse, so a warm run reads no Doc here.
+    """
+    unique = {text_key(t): t for t in texts.values()}
+    known = cache.facts(unique.values(), NAMES_VERSION)
     people: Counter[str] = Counter()
-    known = cache.facts(articles["text"], NAMES_VERSION)
     for names in known.values():
         people.update(names)
-    todo = [t for t in articles["text"] if t not in known]
-    docs = parse_texts(todo, nlp, cache=cache, n_process=settings.workers,
-                       batch_size=settings.batch_size)
-    if progress is not None and todo:
-        docs = progress(docs, len(todo))
-    found_names = []
-    for doc, parsed_now in docs:
-        n_parsed += parsed_now
-        names = person_names(doc)
-        people.update(names)
-        found_names.append((doc.text, names))
-    cache.put_facts(found_names, NAMES_VERSION)
-    finder = ActorFinder(extra_aliases=override_aliases(overrides), known_people=people)
-    records: dict[str, DocRecords] = {}
-    cached = parse_texts(articles["text"], nlp, cache=cache, batch_size=settings.batch_size)
-    if progress is not None and not todo:
-        cached = progress(cached, len(articles))
-    for article_id, (doc, _) in zip(articles["article_id"], cached, strict=True):
-        records[article_id] = extract_doc(doc, finder=finder, theme_matcher=theme_matcher,
-                                          triggers=triggers)
-    cache.close()
+    todo = [key for key, text in unique.items() if text not in known]
+    if not todo:
+        return people, 0
+    stored = cache.has(todo)
+    tasks = (ParseTask(key, None, cache.get_bytes(key)) if key in stored
+             else ParseTask(key, unique[key], None) for key in todo)
+    n_parsed = 0
+    results = _flatten(engine.map(parse_batch, spec, _batches(tasks, spec.batch_size)))
+    for batch in _batches(progress(results, len(todo), "parsing"), spec.batch_size):
+        cache.put_bytes((r.text_key, r.doc) for r in batch if r.doc is not None)
+        cache.put_facts([(unique[r.text_key], r.names) for r in batch], NAMES_VERSION)
+        n_parsed += sum(r.doc is not None for r in batch)
+        for r in batch:
+            people.update(r.names)
+    return people, n_parsed
 
-    tables = build_tables(articles, corpus.rejected, records, overrides=overrides)
-    dates = articles["date"].dropna()
-    meta = {
-        "corpus": name or corpus_name(paths),
-        "inputs": [str(p) for p in paths],
-        "built": datetime.now(UTC).isoformat(timespec="seconds"),
-        "presslens": __version__,
-        "model": pipeline_key(nlp),
-        "codebook": str(settings.codebook),
-        "n_articles": len(articles),
-        "n_rejected": len(corpus.rejected),
-        "date_min": dates.min().date().isoformat() if len(dates) else None,
-        "date_max": dates.max().date().isoformat() if len(dates) else None,
-        "sources": sorted(articles["source"].dropna().unique().tolist()),
-    }
-    write_store(out, tables, meta)
-    return ExtractSummary(Path(out), len(articles), len(corpus.rejected), n_parsed,
-                          len(articles) - n_parsed, time.perf_counter() - started,
-                          {k: len(v) for k, v in tables.items()})
+
+def _article_keys(texts: Mapping[str, str], model: str, finder: ActorFinder,
+                  settings: Settings) -> list[ArticleKeys]:
+    """The record-cache keys of every article: its text and whatever shapes its records."""
+    known = KnownPeople(finder)
+    core_version = digest(model, source_version(CORE_SOURCES, CORE_EXCLUDED),
+                          file_digest(settings.triggers), file_digest(settings.quote_cues),
+                          file_digest(settings.actors_table))
+    theme_version = digest(model, source_version(THEME_SOURCES), file_digest(settings.codebook))
+    keys = []
+    for article_id, text in texts.items():
+        tkey = text_key(text)
+        keys.append(ArticleKeys(article_id, tkey, digest("core", tkey, core_version, known.context(text)),
+                                digest("themes", tkey, theme_version)))
+    return keys
+
+
+def _extract_pass(keys: list[ArticleKeys], texts: Mapping[str, str], spec: ExtractorSpec,
+                  cache: DocCache, records: RecordCache, engine,
+                  progress: Progress) -> tuple[int, int]:
+    """Pass 2: extract what the record cache lacks; returns (articles extracted, themed)."""
+    present = records.keys_present([k.core + "/actors" for k in keys] + [k.themes for k in keys])
+    wanted = [(k, k.core + "/actors" not in present, k.themes not in present) for k in keys]
+    wanted = [w for w in wanted if w[1] or w[2]]
+    if not wanted:
+        return 0, 0
+    by_id = {k.article_id: k for k, _, _ in wanted}
+
+    def tasks() -> Iterator[ExtractTask]:
+        for k, core, themes in wanted:
+            doc = cache.get_bytes(k.text_key)
+            yield ExtractTask(k.article_id, doc, None if doc else texts[k.article_id], core, themes)
+
+    results = _flatten(engine.map(extract_batch, spec, _batches(tasks(), spec.batch_size)))
+    n_core = n_themes = 0
+    for batch in _batches(progress(results, len(wanted), "extracting"), spec.batch_size):
+        items: list[tuple[str, object]] = []
+        for result in batch:
+            k = by_id[result.article_id]
+            if result.core is not None:
+                found, sentences, quotes, interactions = result.core
+                items += [(k.core + "/actors", found), (k.core + "/rows", (sentences, quotes, interactions))]
+                n_core += 1
+            if result.themes is not None:
+                items.append((k.themes, result.themes))
+                n_themes += 1
+        records.put_many(items)
+    return n_core, n_themes
+
+
+def _assemble(articles: pd.DataFrame, rejected: pd.DataFrame, keys: list[ArticleKeys],
+              records: RecordCache, writer: StoreWriter, *, overrides=None) -> dict[str, int]:
+    """Resolve actors over the cached actor records, then write every table in parts."""
+    doc_actors: dict[str, DocActors] = {}
+    for chunk in _batches(keys, ASSEMBLY_CHUNK):
+        found = records.get_many(k.core + "/actors" for k in chunk)
+        doc_actors.update((k.article_id, found[k.core + "/actors"]) for k in chunk)
+    actors, mentions, roles, local_to_actor = resolve(
+        doc_actors, overrides=overrides, sources=article_sources(articles))
+    counts: Counter[str] = Counter()
+
+    def append(name: str, frame: pd.DataFrame) -> None:
+        writer.append(name, frame)
+        counts[name] += len(frame)
+
+    append("articles", articles.drop(columns=["text_hash"]))
+    append("rejected", rejected)
+    tones = []
+    for chunk in _batches(keys, ASSEMBLY_CHUNK):
+        found = records.get_many([k.core + "/rows" for k in chunk] + [k.themes for k in chunk])
+        chunk_records = {}
+        for k in chunk:
+            sentences, quotes, interactions = found[k.core + "/rows"]
+            chunk_records[k.article_id] = DocRecords(doc_actors[k.article_id], sentences,
+                                                     found[k.themes], quotes, interactions)
+        tables = article_tables(chunk_records, local_to_actor)
+        for name, frame in tables.items():
+            append(name, frame)
+        tones.append(tables["sentences"][["article_id", "sentence_id", "tone"]])
+    sentence_tones = pd.concat(tones, ignore_index=True)
+    actors["tone"] = actors["actor_id"].map(actor_tone(mentions, sentence_tones)).astype("float64")
+    append("actors", actors)
+    append("mentions", mentions)
+    append("actor_roles", roles)
+    order = ["articles", "rejected", "sentences", "actors", "mentions", "actor_roles", "themes",
+             "article_themes", "quotes", "interactions"]
+    return {name: counts[name] for name in order}
+
+
+def article_sources(articles: pd.DataFrame) -> dict[str, str]:
+    """Publisher of each article that names one."""
+    known = articles.dropna(subset=["source"])
+    return dict(zip(known["article_id"], known["source"], strict=True))
 
 
 def _speaker_or_none(key: str | None, article_id: str, local_to_actor: dict) -> str | None:
@@ -145,13 +309,32 @@ def _speaker_or_none(key: str | None, article_id: str, local_to_actor: dict) -> 
 
 def build_tables(articles: pd.DataFrame, rejected: pd.DataFrame,
                  records: dict[str, DocRecords], *, overrides=None) -> dict[str, pd.DataFrame]:
-    """Assemble the store's tables from per-article records."""
+    """Assemble the store's tables from per-article records held in memory."""
     actors, mentions, roles, local_to_actor = resolve(
-        {a: r.actors for a, r in records.items()}, overrides=overrides)
+        {a: r.actors for a, r in records.items()}, overrides=overrides,
+        sources=article_sources(articles))
+    tables = article_tables(records, local_to_actor)
+    actors["tone"] = actors["actor_id"].map(actor_tone(mentions, tables["sentences"])).astype("float64")
+    return {
+        "articles": articles.drop(columns=["text_hash"]),
+        "rejected": rejected,
+        "sentences": tables["sentences"],
+        "actors": actors,
+        "mentions": mentions,
+        "actor_roles": roles,
+        "themes": tables["themes"],
+        "article_themes": tables["article_themes"],
+        "quotes": tables["quotes"],
+        "interactions": tables["interactions"],
+    }
 
+
+def article_tables(records: Mapping[str, DocRecords],
+                   local_to_actor: Mapping[tuple[str, str], str | None]) -> dict[str, pd.DataFrame]:
+    """The per-article tables (sentences, themes, article_themes, quotes, interactions) of
+    some articles, their local actors tied to corpus actors by `local_to_actor`."""
     sentence_rows = [(a, *s) for a, r in records.items() for s in r.sentences]
-    sentences = pd.DataFrame(sentence_rows, columns=SENTENCE_COLUMNS[:-1])
-    sentences["tone"] = sentence_tone(sentences["text"]) if len(sentences) else []
+    sentences = pd.DataFrame(sentence_rows, columns=SENTENCE_COLUMNS)
     sentences["tone"] = sentences["tone"].astype("float64")
 
     themes = pd.DataFrame([(a, *t) for a, r in records.items() for t in r.themes],
@@ -178,14 +361,8 @@ def build_tables(articles: pd.DataFrame, rejected: pd.DataFrame,
     interactions = pd.DataFrame(interaction_rows, columns=INTERACTION_COLUMNS).drop_duplicates(
         subset=["article_id", "sentence_id", "source_actor_id", "event_type", "target_actor_id"])
 
-    actors["tone"] = actors["actor_id"].map(actor_tone(mentions, sentences)).astype("float64")
     return {
-        "articles": articles.drop(columns=["text_hash"]),
-        "rejected": rejected,
         "sentences": sentences,
-        "actors": actors,
-        "mentions": mentions,
-        "actor_roles": roles,
         "themes": themes,
         "article_themes": per_article,
         "quotes": quotes,

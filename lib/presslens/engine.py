@@ -1,0 +1,162 @@
+"""Where per-article work runs: batches of articles go to worker processes (or a Dask cluster).
+
+Two kinds of batch, both plain functions of picklable arguments so that any engine can run them:
+`parse_batch` parses texts and reads the people each names (pass 1); `extract_batch` runs the
+extractors on parsed articles (pass 2). A worker builds its spaCy pipeline, matchers and actor
+finder once per `ExtractorSpec` and keeps them for the next batch.
+"""
+
+from __future__ import annotations
+
+import functools
+import multiprocessing
+import sys
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from typing import NamedTuple
+
+from presslens.codebook import load_codebook
+from presslens.extract.actors import ActorFinder, person_names
+from presslens.extract.interactions import load_triggers
+from presslens.extract.resolve import load_overrides, override_aliases
+from presslens.extract.themes import build_theme_matcher, theme_hits
+from presslens.lexicons import load_quote_cues
+from presslens.nlp import doc_from_bytes, doc_to_bytes, load_pipeline, pipe_texts
+from presslens.records import core_records
+
+
+class ExtractorSpec(NamedTuple):
+    """What a worker needs to build its extractors; the same spec gives the same extractors."""
+
+    model: str | None
+    codebook: str
+    triggers: str
+    actors_table: str | None
+    known_people: tuple[str, ...] = ()
+    batch_size: int = 32
+    quote_cues: str | None = None
+
+
+class ParseTask(NamedTuple):
+    text_key: str
+    text: str | None          # None when the parse is given as `doc`
+    doc: bytes | None         # a cached parse whose people are not yet known
+
+
+class ParseResult(NamedTuple):
+    text_key: str
+    doc: bytes | None         # the new parse, None when it was given
+    names: list[str]
+
+
+class ExtractTask(NamedTuple):
+    article_id: str
+    doc: bytes | None         # the cached parse
+    text: str | None          # the text, parsed here when no parse is cached
+    core: bool                # run the actor, quote and interaction extractors
+    themes: bool              # match the theme codebook
+
+
+class ExtractResult(NamedTuple):
+    article_id: str
+    core: tuple | None        # (DocActors, sentences, quotes, interactions)
+    themes: list[tuple] | None
+
+
+class Extractors:
+    """The pipeline, theme matcher, trigger lexicon and actor finder of one spec."""
+
+    def __init__(self, spec: ExtractorSpec):
+        self.nlp = load_pipeline(spec.model)
+        self.theme_matcher = build_theme_matcher(self.nlp, load_codebook(spec.codebook))
+        self.triggers = load_triggers(spec.triggers)
+        self.cues = load_quote_cues(spec.quote_cues)
+        overrides = load_overrides(spec.actors_table)
+        self.finder = ActorFinder(extra_aliases=override_aliases(overrides),
+                                  known_people=spec.known_people)
+
+
+@functools.lru_cache(maxsize=2)
+def extractors_for(spec: ExtractorSpec) -> Extractors:
+    """The extractors of `spec`, built once per process."""
+    return Extractors(spec)
+
+
+def parse_batch(spec: ExtractorSpec, tasks: list[ParseTask]) -> list[ParseResult]:
+    """Parse the texts (or read the given parses) and list the people each names."""
+    nlp = load_pipeline(spec.model)
+    fresh = iter(pipe_texts([t.text for t in tasks if t.doc is None], nlp,
+                            batch_size=spec.batch_size))
+    results = []
+    for task in tasks:
+        if task.doc is None:
+            doc = next(fresh)
+            results.append(ParseResult(task.text_key, doc_to_bytes(doc), person_names(doc)))
+        else:
+            results.append(ParseResult(task.text_key, None,
+                                       person_names(doc_from_bytes(task.doc, nlp))))
+    return results
+
+
+def extract_batch(spec: ExtractorSpec, tasks: list[ExtractTask]) -> list[ExtractResult]:
+    """Run the extractors each task asks for on its parsed article."""
+    parts = extractors_for(spec)
+    results = []
+    for task in tasks:
+        doc = (doc_from_bytes(task.doc, parts.nlp) if task.doc is not None
+               else next(pipe_texts([task.text], parts.nlp)))
+        core = core_records(doc, finder=parts.finder, triggers=parts.triggers,
+                                    cues=parts.cues) if task.core else None
+        themes = [tuple(h) for h in theme_hits(doc, parts.theme_matcher)] if task.themes else None
+        results.append(ExtractResult(task.article_id, core, themes))
+    return results
+
+
+def _call(function: Callable, spec: ExtractorSpec, batch: list) -> list:
+    return function(spec, batch)
+
+
+class LocalEngine:
+    """Runs batches in this process (one worker) or in a pool of forked worker processes.
+
+    At most a few batches per worker are in flight, so the inputs of a large corpus never all
+    sit in memory at once.
+    """
+
+    def __init__(self, workers: int = 1):
+        self.workers = max(1, workers)
+        self._pool = None
+
+    def __enter__(self) -> LocalEngine:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def map(self, function: Callable, spec: ExtractorSpec, batches: Iterable[list]) -> Iterator[list]:
+        """Yield function(spec, batch) for each batch, in order."""
+        if self.workers == 1:
+            for batch in batches:
+                yield function(spec, batch)
+            return
+        pool = self._get_pool()
+        pending: deque = deque()
+        for batch in batches:
+            pending.append(pool.apply_async(_call, (function, spec, batch)))
+            if len(pending) >= 2 * self.workers:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+
+    def _get_pool(self):
+        if self._pool is None:
+            # Forked workers share the parent's loaded model pages; elsewhere, spawn.
+            method = "fork" if sys.platform.startswith("linux") else "spawn"
+            self._pool = multiprocessing.get_context(method).Pool(self.workers)
+        return self._pool
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None

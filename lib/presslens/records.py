@@ -1,0 +1,186 @@
+"""Per-article extraction: what one article yields before actors are resolved across articles,
+the keys that say when that result may be reused, and the cache that keeps it.
+
+An article's core records (local actors, sentences with tone, quotes, interactions) depend on
+its text, the spaCy model, the extractors' code and data, the trigger lexicon, the analyst's
+actor table and the corpus-known people it names. Its theme hits depend on its text, the model,
+the theme code and the codebook. Each part is cached under a hash of exactly those inputs, so a
+changed codebook re-matches themes only, and a new article re-extracts only the articles that
+name a person it introduces.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import pickle
+import re
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import NamedTuple
+
+import spacy
+
+from presslens.extract.actors import ActorFinder, DocActors
+from presslens.extract.interactions import find_interactions
+from presslens.extract.quotes import find_quotes
+from presslens.extract.references import ActorIndex
+from presslens.extract.themes import theme_hits
+from presslens.extract.tone import sentence_tone
+from presslens.lexicons import QuoteCues
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+# Bump when the layout of the cached records changes.
+RECORDS_FORMAT = "1"
+# Everything whose content shapes the core records. Themes have their own key (THEME_SOURCES).
+CORE_SOURCES = ("extract", "codebooks", "geo.py", "nlp.py", "ids.py", "lexicons.py", "records.py")
+CORE_EXCLUDED = ("extract/themes.py", "extract/discovery.py", "codebooks/themes.yml")
+THEME_SOURCES = ("extract/themes.py", "codebook.py", "records.py")
+_WORD = re.compile(r"\w+")
+_EDGE_PUNCTUATION = "\"'“”‘’.,;:!?()[]{}<>«»"
+
+
+class DocRecords(NamedTuple):
+    """Everything extracted from one article, before actors are resolved across articles.
+
+    `sentences` holds (sentence_id, start, end, text, tone) tuples.
+    """
+
+    actors: DocActors
+    sentences: list[tuple]
+    themes: list[tuple]
+    quotes: list
+    interactions: list
+
+
+def sentence_rows(doc) -> list[tuple]:
+    """(sentence_id, start, end, text, tone) of every non-blank sentence."""
+    rows = [(i, s.start_char, s.end_char, s.text.strip())
+            for i, s in enumerate(doc.sents) if s.text.strip()]
+    tones = sentence_tone(row[3] for row in rows)
+    return [(*row, tone) for row, tone in zip(rows, tones, strict=True)]
+
+
+def core_records(doc, *, finder: ActorFinder, triggers,
+                 cues: QuoteCues | None = None) -> tuple[DocActors, list, list, list]:
+    """Local actors, sentences, quotes and interactions of one parsed article."""
+    found = finder(doc)
+    index = ActorIndex(doc, found.mentions, plural_references=triggers.plural_references)
+    quotes = find_quotes(doc, found.mentions, cues=cues, index=index)
+    interactions = find_interactions(doc, found.mentions, lexicon=triggers, index=index)
+    return found, sentence_rows(doc), quotes, interactions
+
+
+def extract_doc(doc, *, finder: ActorFinder, theme_matcher, triggers) -> DocRecords:
+    """Run every extractor on one parsed article."""
+    found, sentences, quotes, interactions = core_records(doc, finder=finder, triggers=triggers)
+    themes = [tuple(hit) for hit in theme_hits(doc, theme_matcher)]
+    return DocRecords(found, sentences, themes, quotes, interactions)
+
+
+# -- versions and keys ---------------------------------------------------------------------
+def digest(*parts: str | bytes) -> str:
+    """SHA-1 over the parts, kept apart by a separator."""
+    hasher = hashlib.sha1()
+    for part in parts:
+        hasher.update(part if isinstance(part, bytes) else part.encode("utf-8", "surrogatepass"))
+        hasher.update(b"\x1f")
+    return hasher.hexdigest()
+
+
+def file_digest(path: str | Path | None) -> str:
+    """Digest of a file's content; 'none' for no file, so a later file changes the key."""
+    if path is None or not Path(path).exists():
+        return "none"
+    return digest(Path(path).read_bytes())
+
+
+@functools.lru_cache(maxsize=8)
+def source_version(sources: tuple[str, ...], excluded: tuple[str, ...] = ()) -> str:
+    """Digest of the package files (or folders) `sources`, minus `excluded`, and the spaCy version."""
+    files: list[Path] = []
+    for source in sources:
+        path = PACKAGE_DIR / source
+        files += sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    parts: list[str | bytes] = [RECORDS_FORMAT, spacy.__version__]
+    for path in files:
+        relative = path.relative_to(PACKAGE_DIR).as_posix()
+        if relative in excluded or "__pycache__" in relative or not path.exists():
+            continue
+        parts += [relative, path.read_bytes()]
+    return digest(*parts)
+
+
+class KnownPeople:
+    """The corpus-known people an ActorFinder uses, indexed to tell which ones a text can name.
+
+    The finder finds a known full name again anywhere, and trusts a lone surname that only one
+    known person has. An article's result therefore depends on the known names whose words all
+    occur in it and on the trusted surnames among its words; `context` lists exactly those
+    (a superset of what the finder can match, so a cached result is never stale).
+    """
+
+    def __init__(self, finder: ActorFinder):
+        self.surnames = frozenset(finder.known_surnames)
+        self.by_first_word: dict[str, list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
+        for name in finder.known_people:
+            words = tuple(_WORD.findall(name))
+            if words:
+                self.by_first_word[words[0]].append((name, words[1:]))
+
+    def context(self, text: str) -> str:
+        """The known names and trusted surnames that `text` can contain, as one string."""
+        words = set(_WORD.findall(text))
+        words.update(w.strip(_EDGE_PUNCTUATION) for w in text.split())
+        names = sorted(name for word in words for name, rest in self.by_first_word.get(word, ())
+                       if all(w in words for w in rest))
+        return "\n".join(names) + "\x1e" + "\n".join(sorted(self.surnames & words))
+
+
+# -- the cache -----------------------------------------------------------------------------
+class RecordCache:
+    """Per-article results in one SQLite file: pickled objects under their key.
+
+    Pickle is used because the file is written and read by this program only, in the user's
+    own cache folder; never point it at a cache from elsewhere.
+    """
+
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.db = sqlite3.connect(path)
+        self.db.execute("CREATE TABLE IF NOT EXISTS records (key TEXT PRIMARY KEY, data BLOB)")
+
+    def keys_present(self, keys: Iterable[str]) -> set[str]:
+        """The keys among `keys` that the cache holds (their data is not read)."""
+        found: set[str] = set()
+        for batch in _batches(list(keys), 500):
+            marks = ",".join("?" * len(batch))
+            found.update(row[0] for row in self.db.execute(
+                f"SELECT key FROM records WHERE key IN ({marks})", batch))
+        return found
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, object]:
+        """Unpickled objects of the keys the cache holds."""
+        found: dict[str, object] = {}
+        for batch in _batches(list(dict.fromkeys(keys)), 500):
+            marks = ",".join("?" * len(batch))
+            for key, data in self.db.execute(
+                    f"SELECT key, data FROM records WHERE key IN ({marks})", batch):
+                found[key] = pickle.loads(data)
+        return found
+
+    def put_many(self, items: Iterable[tuple[str, object]]) -> None:
+        rows = [(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)) for key, value in items]
+        self.db.executemany("INSERT OR REPLACE INTO records VALUES (?, ?)", rows)
+        self.db.commit()
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def _batches(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
