@@ -99,10 +99,17 @@ def discover_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Reject
         if not path.exists():
             rejected.append(Rejection(str(path), "", "no such file or folder: check the path"))
         elif path.is_dir():
+            hidden: set[Path] = set()
             for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                if any(part.startswith(".") for part in child.relative_to(path).parts):
-                    continue
-                files.append(child)
+                parts = child.relative_to(path).parts
+                dot = next((i for i, part in enumerate(parts) if part.startswith(".")), None)
+                if dot is None:
+                    files.append(child)
+                elif (top := path.joinpath(*parts[:dot + 1])) not in hidden:
+                    # One row per hidden file or folder (a .git folder is one row, not thousands).
+                    hidden.add(top)
+                    rejected.append(Rejection(str(top), "", "hidden file or folder, skipped: "
+                                              "rename it without the leading dot to read it"))
         else:
             files.append(path)
     kept: list[Path] = []
@@ -207,7 +214,7 @@ def decode_bytes(data: bytes) -> Decoded:
     """
     what = binary_signature(data)
     if what:
-        raise NotText(f"{what}, not text: convert it to .txt, .html, .json or .csv first")
+        raise NotText(f"not text: {what}; convert it to .txt, .html, .json or .csv first")
     note = None
     bom = next((codec for mark, codec in BYTE_ORDER_MARKS if data.startswith(mark)), None)
     if bom:
@@ -217,7 +224,7 @@ def decode_bytes(data: bytes) -> Decoded:
     elif b"\x00" in data:
         codec = _utf16_without_bom(data)
         if codec is None:
-            raise NotText("contains NUL bytes: a binary file, not text")
+            raise NotText("not text: it contains NUL bytes (binary data)")
         text = data.decode(codec, errors="replace")
         note = f"decoded as {codec} without a byte-order mark (guessed)"
     else:
@@ -226,7 +233,7 @@ def decode_bytes(data: bytes) -> Decoded:
         except UnicodeDecodeError:
             guess = _guess_encoding(data)
             if guess is None:
-                raise NotText("not text in any known encoding (binary data?)") from None
+                raise NotText("not text: no known encoding fits its bytes (binary data?)") from None
             encoding, chaos = guess
             text = data.decode(encoding, errors="replace")
             note = f"not UTF-8: decoded as {encoding} (guessed" + (
@@ -235,7 +242,7 @@ def decode_bytes(data: bytes) -> Decoded:
     if sample:
         printable = 1 - len(UNPRINTABLE.findall(sample)) / len(sample)
         if printable < MIN_PRINTABLE_SHARE:
-            raise NotText(f"only {printable:.0%} of its characters are printable: binary data, not text")
+            raise NotText(f"not text: only {printable:.0%} of its characters are printable (binary data)")
     return Decoded(text, note)
 
 
@@ -362,6 +369,10 @@ def _records_from_jsonl(text: str) -> Iterator[tuple[str, object]]:
             yield f"line {number}", json.loads(line)
         except json.JSONDecodeError as error:
             yield f"line {number}", IngestError(f"not valid JSON ({error.msg}, column {error.colno})")
+        except RecursionError:
+            yield f"line {number}", IngestError("JSON nested too deeply")
+        except ValueError as error:  # e.g. an integer with more digits than Python converts
+            yield f"line {number}", IngestError(f"not usable JSON ({error})")
 
 
 def _records_from_csv(text: str) -> Iterator[tuple[str, object]]:
@@ -406,7 +417,7 @@ def iter_raw_articles(files: Iterable[Path]) -> Iterator[RawArticle | Rejection]
                     body = strip_markdown(body)
                 yield RawArticle(str(file), "", {**meta, "text": body}, note)
         except NotText as error:
-            yield Rejection(str(file), "", f"not text: {error}")
+            yield Rejection(str(file), "", str(error))
         except (ValueError, RecursionError, csv.Error, OSError) as error:
             # ValueError covers IngestError, JSON syntax and JSON numbers too long to convert.
             message = error.msg if isinstance(error, json.JSONDecodeError) else str(error)
