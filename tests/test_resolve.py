@@ -229,3 +229,40 @@ def test_resolve_packaged_lexicons_load():
     assert agents.institutions["senate"].sector == "LEG" and agents.agent_nouns[("police",)] == "COP"
     assert offices.office_state("national security advisor") == "USA"
     assert offices.publisher_state("The White House (Briefing Room)") == "USA"
+
+
+def _local(article_id, name, kind="organization"):
+    from presslens.extract.actors import LocalActor, Mention
+
+    key = f"{kind}:{name.lower()}"
+    actor = LocalActor(key, name, kind)
+    actor.aliases[name] += 1
+    return key, actor, Mention(0, len(name), name, 0, key, "name", 0, 1)
+
+
+def _docs(records):
+    from presslens.extract.actors import DocActors
+
+    docs = {}
+    for article_id, names in records.items():
+        items = [_local(article_id, n) for n in names]
+        docs[article_id] = DocActors([m for _, _, m in items], {k: a for k, a, _ in items})
+    return docs
+
+
+def test_resolve_acronym_with_two_expansions_takes_the_one_named_with_it():
+    actors, *_ = resolve(_docs({
+        "a1": ["National Liberation Front", "NLF"],
+        "a2": ["NLF"],
+        "a3": ["National Land Fund"],
+    }))
+    front = actors[actors.name == "National Liberation Front"].iloc[0]
+    assert front.n_articles == 2 and "NLF" in front.aliases
+    assert "NLF" not in set(actors.name)
+    assert actors[actors.name == "National Land Fund"].iloc[0].n_articles == 1
+
+
+def test_resolve_acronym_with_two_unseen_expansions_stays_apart():
+    actors, *_ = resolve(_docs({"a1": ["National Liberation Front"], "a2": ["NLF"],
+                                "a3": ["National Land Fund"]}))
+    assert "NLF" in set(actors.name)

@@ -351,21 +351,33 @@ def resolve(doc_actors: Mapping[str, DocActors], *,
         else:
             clusters[target].absorb(cluster)
 
-    # Acronyms: "SCO" joins "Shanghai Cooperation Organisation" when the initials agree.
+    _merge_acronyms(clusters)
+
+    _apply_overrides(clusters, overrides or [])
+    return _tables(doc_actors, clusters)
+
+
+def _merge_acronyms(clusters: dict[str, Cluster]) -> None:
+    """'SCO' joins 'Shanghai Cooperation Organisation' when the initials agree: the one such
+    name, or, when several spell it, the one named in the most of the acronym's articles (the
+    corpus shows which expansion is meant)."""
     by_initials: dict[str, list[str]] = defaultdict(list)
     for key, cluster in clusters.items():
-        if cluster.kind == "organization" and len(cluster.name.split()) > 1:
+        if cluster.kind == "organization" and cluster.sector is None and len(cluster.name.split()) > 1:
             by_initials[_initials(cluster.name).upper()].append(key)
     for key in list(clusters):
         cluster = clusters[key]
         name = cluster.name.replace(".", "")
-        if cluster.kind == "organization" and name.isupper() and " " not in name:
-            targets = by_initials.get(name, [])
-            if len(targets) == 1 and targets[0] in clusters:
-                clusters[targets[0]].absorb(clusters.pop(key))
-
-    _apply_overrides(clusters, overrides or [])
-    return _tables(doc_actors, clusters)
+        if cluster.kind != "organization" or not name.isupper() or " " in name:
+            continue
+        targets = [t for t in by_initials.get(name, []) if t in clusters and t != key]
+        if len(targets) > 1:
+            articles = {a for a, _ in cluster.members}
+            shared = sorted(((len(articles & {a for a, _ in clusters[t].members}), t) for t in targets),
+                            reverse=True)
+            targets = [shared[0][1]] if shared[0][0] > 0 and shared[0][0] > shared[1][0] else []
+        if len(targets) == 1:
+            clusters[targets[0]].absorb(clusters.pop(key))
 
 
 def _apply_overrides(clusters: dict[str, Cluster], overrides: list[Override]) -> None:
