@@ -709,8 +709,8 @@ def _verb_roles(hit: _Hit, actors: ActorIndex, lexicon: TriggerLexicon) -> _Role
         object_of = hit.event_type in lexicon.object_of
         if hit.reverse:
             _noun_sources(noun, roles, actors, True)
-        _prep_targets(noun, roles, actors, lexicon.noun_target_prepositions, skip,
-                      of_target=object_of)
+        _prep_targets(noun, roles, actors, lexicon.noun_target_prepositions | hit.prepositions,
+                      skip, of_target=object_of)
     if hit.reverse:
         # "Y hosted X", "Y received aid from X": the subject receives; the other side acts.
         roles.sources, roles.targets = list(roles.targets), list(roles.sources)

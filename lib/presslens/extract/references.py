@@ -127,8 +127,17 @@ class ActorIndex:
             if token.pos_ != "PRON" or token.i in self.by_token or not (
                     lower in SINGULAR_PRONOUNS or lower in PLURAL_PRONOUNS):
                 continue
+            if token.dep_ in {"dobj", "pobj"}:
+                # An object pronoun never means its own clause's subject, but may mean the
+                # speaker of a clause around it: "Israel said a rocket was fired at it".
+                subject = self._outer_subject(token)
+                keys = self.keys(subject, pronouns=False) if subject is not None else []
+                if keys and (lower in PLURAL_PRONOUNS or (
+                        len(keys) == 1 and not keys[0].startswith("person:"))):
+                    self.references[token.i] = keys
+                continue
             if token.dep_ not in {"nsubj", "nsubjpass", "poss"}:
-                continue    # an object pronoun never means its own clause's subject
+                continue
             subject = self._embedding_subject(token)
             if subject is None and token.dep_ != "poss":
                 subject = self._previous_subject(token)
@@ -147,7 +156,9 @@ class ActorIndex:
     def _embedding_subject(self, pronoun: Token) -> Token | None:
         """The nearest earlier subject of a clause that embeds the pronoun and names an actor:
         "Syria says it is willing", "Iran and China underscored their commitment"."""
-        current = pronoun.head
+        return self._embedding_subject_from(pronoun.head, pronoun)
+
+    def _embedding_subject_from(self, current: Token, pronoun: Token) -> Token | None:
         for _ in range(8):
             for child in current.children:
                 if child.dep_ in SUBJECT_DEPS and child.i < pronoun.i and \
@@ -157,6 +168,17 @@ class ActorIndex:
                 break
             current = current.head
         return None
+
+    def _outer_subject(self, pronoun: Token) -> Token | None:
+        """The subject of a reporting clause that embeds the object pronoun's own clause."""
+        clause = pronoun.head
+        for _ in range(8):
+            if clause.pos_ in {"VERB", "AUX"} or clause.head.i == clause.i:
+                break
+            clause = clause.head
+        if clause.dep_ not in {"ccomp", "xcomp"} or clause.head.i == clause.i:
+            return None
+        return self._embedding_subject_from(clause.head, pronoun)
 
     def _previous_subject(self, pronoun: Token) -> Token | None:
         """The subject of the previous sentence's main verb."""
