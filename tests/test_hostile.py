@@ -6,8 +6,12 @@ import csv
 import io
 import json
 import re
+import subprocess
+import sys
+from collections import Counter
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -105,3 +109,109 @@ def test_hostile_random_csv_rows_all_accounted(tmp_path_factory, rows):
     assert len(corpus.articles) + len(corpus.rejected) == len(rows)
     assert corpus.articles.article_id.is_unique
     _clean(corpus.articles)
+
+
+# -- the hostile folder through the command line and the browser ------------------------------
+
+# File -> what its rejection reason says (every other file must be an article).
+REJECTED = {
+    ".hidden.txt": "hidden file", "README.md": "documentation file", "program.exe": "unsupported file type",
+    "no-extension": "unsupported file type", "bad-front-matter.md": "front matter is not valid YAML",
+    "control-chars.txt": "printable", "deep.json": "nested too deeply", "empty.txt": "empty file",
+    "whitespace.md": "empty file", "gzip-named.jsonl": "a gzip archive", "no-text-column.csv": "'text' column",
+    "not-json.json": "cannot read", "nul-bytes.txt": "NUL bytes", "office-named.md": "a zip archive",
+    "only-boilerplate.txt": "only boilerplate", "only-markup.html": "only boilerplate",
+    "pdf-named.txt": "a PDF document", "png-named.html": "a PNG image", "random-bytes.txt": "not text",
+    "wrong-shape.json": "JSON must be",
+}
+RECORD_REJECTIONS = {"line 5": "duplicate of article", "line 7": "'text' is a list", "line 8": "no 'text'",
+                     "line 9": "not an object", "line 10": "not valid JSON", "line 11": "nested too deeply"}
+ACCEPTED_FILES = {"script-in-title.html", "external-resources.html", "svg-onload.md", "template-injection.txt",
+                  "entities.html", "bidi-override.txt", "csv-formula.csv", "records.jsonl", "yaml-alias-bomb.md",
+                  "utf16-bom.txt", "utf16-no-bom.txt", "latin1.txt", "cp1252.txt", "mac-roman.txt"}
+# Markup that would act if a page held it as markup rather than text.
+LIVE_MARKUP = re.compile(r"<script>alert|<(img|svg|p|b|iframe)\b[^>]*\bon\w+\s*=|href=[\"']?javascript:"
+                         r"|<iframe|<link[^>]+evil\.example|<meta[^>]+refresh", re.IGNORECASE)
+
+
+def _presslens(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "presslens", *args], capture_output=True, text=True,
+                          timeout=1800)
+
+
+@pytest.fixture(scope="module")
+def hostile_store(tmp_path_factory):
+    store = tmp_path_factory.mktemp("hostile") / "store"
+    run = _presslens("extract", str(HOSTILE), "--out", str(store), "--name", "hostile", "-q")
+    assert run.returncode == 0, run.stderr
+    from presslens.store import open_store
+
+    st = open_store(store)
+    yield store, st.table("articles"), st.table("rejected")
+    st.close()
+
+
+@pytest.mark.slow
+def test_hostile_folder_every_input_accounted(hostile_store):
+    _, articles, rejected = hostile_store
+    files = {p.name for p in HOSTILE.iterdir()}
+    assert len(files) >= 25
+    assert set(articles.path.str.replace(r":\d+$", "", regex=True).map(lambda p: Path(p).name)) == ACCEPTED_FILES
+    whole_files = {Path(r.path).name: r.reason for r in rejected.itertuples() if not r.where}
+    assert set(whole_files) == set(REJECTED)
+    assert ACCEPTED_FILES | set(REJECTED) == files
+    for name, reason in REJECTED.items():
+        assert reason in whole_files[name], name
+    records = {r.where: r.reason for r in rejected.itertuples() if r.where}
+    assert set(records) == set(RECORD_REJECTIONS)
+    for where, reason in RECORD_REJECTIONS.items():
+        assert reason in records[where], where
+    assert len(articles) == 19 and articles.article_id.is_unique
+    by_reason = Counter(r.split(":")[0].split(" (")[0] for r in rejected.reason)
+    print(f"hostile folder: {len(files)} files, {len(articles)} articles, {len(rejected)} rejected: "
+          + ", ".join(f"{reason} {n}" for reason, n in by_reason.most_common()))
+
+
+@pytest.mark.slow
+def test_hostile_folder_text_is_clean(hostile_store):
+    _, articles, _ = hostile_store
+    text = dict(zip(articles.article_id, articles.text, strict=True))
+    for article_id in ("latin1", "mac-roman", "utf16-bom"):
+        assert "délégués ont déclaré" in text[article_id] and "Zürich" in text[article_id]
+    for article_id in ("cp1252", "utf16-no-bom"):
+        assert "“we will not yield to pressure”" in text[article_id]
+    assert all("\ufffd" not in t or article_id == "nul" for article_id, t in text.items())
+    assert not [t for t in text.values() if FORBIDDEN.search(t)]
+    notes = dict(zip(articles.article_id, articles.encoding_note, strict=True))
+    assert {k for k, v in notes.items() if isinstance(v, str)} == {"latin1", "cp1252", "mac-roman", "utf16-no-bom"}
+    ids = dict(zip(articles.article_id, articles.source_id, strict=True))
+    assert ids["etc-passwd"] == "../../../etc/passwd"
+    long_ids = [a for a in ids if a.startswith("wh-2023-10-25")]
+    assert len(long_ids) == 2 and all(len(a) <= 80 for a in long_ids)
+
+
+@pytest.mark.slow
+def test_hostile_folder_site_runs_no_script(hostile_store, tmp_path_factory):
+    store, articles, _ = hostile_store
+    site = tmp_path_factory.mktemp("hostile-site")
+    run = _presslens("reports", "--store", str(store), "--out", str(site), "--min-mentions", "1", "-q")
+    assert run.returncode == 0, run.stderr
+    pages = sorted(site.rglob("*.html"))
+    assert {f"article-{a}.html" for a in articles.article_id} <= {p.name for p in pages}
+    for page in pages:
+        assert not LIVE_MARKUP.search(page.read_text(encoding="utf-8")), page.name
+    assert "{{ 7*7 }}" in (site / "article-template-injection.html").read_text(encoding="utf-8")
+
+    from test_browser import ARGS, CHROMIUM, Visit, sync_api  # skips here when Chromium is absent
+
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            visit = Visit(browser)
+            for page in pages:
+                visit.open(page)
+            visit.assert_clean()  # no dialog, no tripwire, no console error, no request off file:
+            n_requests = len(visit.requests)
+        finally:
+            browser.close()
+    print(f"hostile site: {len(pages)} pages, {n_requests} requests (all file:), scripts run 0")
