@@ -310,3 +310,16 @@ def test_ingest_deep_json_and_yaml_alias_bomb(tmp_path):
     assert corpus.articles.article_id.tolist() == ["bomb"]
     assert corpus.articles.title[0] == "The body of the bomb."
     assert "cannot read" in corpus.rejected.reason[0]
+
+
+def test_ingest_every_article_column_is_documented():
+    from pathlib import Path
+
+    from presslens.ingest import ARTICLE_COLUMNS
+
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "store.md").read_text(encoding="utf-8")
+    lines = docs.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("| articles |"))
+    end = next(i for i, line in enumerate(lines) if line.startswith("| rejected |"))
+    documented = {name.strip() for line in lines[start:end] for name in line.split("|")[2].split(",")}
+    assert set(ARTICLE_COLUMNS) - {"text_hash"} <= documented
