@@ -128,6 +128,9 @@ def test_interactions_lexicon_small_file(tmp_path, nlp):
     # phrases whose preposition names the recipient, on the verb or on the noun
     ("The United States presented evidence against Russia.", {(USA, "ACCUSE", "country:RUS")}),
     ("Iran raised concerns about China's policy.", {(IRN, "ACCUSE", CHN)}),
+    # after a nominal trigger, "from" names who acts, except for places left
+    ("Iran faces pressure from the United States.", {(USA, "REQUEST", IRN)}),
+    ("The plan enjoyed support from Moscow.", {("country:RUS", "SUPPORT", None)}),
 ])
 def test_interactions_rules(nlp, lexicon, text, expected):
     found = interactions(nlp, lexicon, text)

@@ -49,7 +49,8 @@ RETYPE_KEYS = ("intent", "refused", "reduced")
 LIST_OPTIONS = ("light_verbs", "reverse_light_verbs", "reducing_verbs", "promise_verbs",
                 "target_prepositions", "noun_target_prepositions", "negators", "intent_words", "obligation_words",
                 "condition_words", "hypothetical_words", "circumstance_prepositions",
-                "publication_objects", "publication_types")
+                "publication_objects", "publication_types", "noun_source_prepositions",
+                "from_place_types")
 TYPE_OPTIONS = ("obligation_type", "condition_type")
 OPTION_KEYS = frozenset({*LIST_OPTIONS, *TYPE_OPTIONS, "plural_references"})
 REFERENCE_KINDS = frozenset({"country", "person", "any"})
@@ -115,6 +116,8 @@ class TriggerLexicon(NamedTuple):
     publication_objects: frozenset[str]
     publication_types: frozenset[str]
     plural_references: dict[str, str]
+    noun_source_prepositions: frozenset[str] = frozenset()
+    from_place_types: frozenset[str] = frozenset()
     path: Path | None = None
 
 
@@ -205,9 +208,10 @@ def load_triggers(path: str | Path | None = None) -> TriggerLexicon:
     for key in TYPE_OPTIONS:
         if options.get(key) is not None and options[key] not in PLOVER_TYPES:
             fail(f"options.{key}", f"must name a PLOVER type, not {options[key]!r}")
-    unknown_types = [t for t in options.get("publication_types") or [] if t not in PLOVER_TYPES]
-    if unknown_types:
-        fail("options.publication_types", f"must name PLOVER types, not {unknown_types[0]!r}")
+    for name in ("publication_types", "from_place_types"):
+        unknown_types = [t for t in options.get(name) or [] if t not in PLOVER_TYPES]
+        if unknown_types:
+            fail(f"options.{name}", f"must name PLOVER types, not {unknown_types[0]!r}")
     verbs: dict[str, list[Phrase]] = {}
     nouns: dict[str, list[Phrase]] = {}
     descriptions: dict[str, str] = {}
@@ -281,6 +285,8 @@ def load_triggers(path: str | Path | None = None) -> TriggerLexicon:
         publication_objects=words("publication_objects"),
         publication_types=frozenset(lists["publication_types"]),
         plural_references={k.lower(): v for k, v in references.items()},
+        noun_source_prepositions=words("noun_source_prepositions"),
+        from_place_types=frozenset(lists["from_place_types"]),
         path=file,
     )
 
@@ -756,8 +762,15 @@ def _noun_roles(hit: _Hit, actors: ActorIndex, lexicon: TriggerLexicon) -> _Role
     object_of = hit.event_type in lexicon.object_of
     of_target = _noun_sources(noun, roles, actors, object_of)
     skip = {t.i for t in hit.tokens}
-    _prep_targets(noun, roles, actors, lexicon.noun_target_prepositions, skip,
-                  of_target=of_target)
+    targets = lexicon.noun_target_prepositions
+    if hit.event_type not in lexicon.from_place_types:
+        # "support from Moscow": the one the noun's act comes from acts
+        targets = targets - lexicon.noun_source_prepositions
+        for child in noun.children:
+            if child.dep_ == "prep" and child.lower_ in lexicon.noun_source_prepositions:
+                for pobj in _pobjs(child):
+                    roles.add("sources", actors.keys(pobj))
+    _prep_targets(noun, roles, actors, targets, skip, of_target=of_target)
     head = noun.head
     if noun.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ in {"VERB", "AUX"}:
         verb = head.head
