@@ -413,3 +413,30 @@ def test_views_reads_take_the_key_as_a_parameter(busy_store):
             continue
         for part in parts:
             assert views.reads.read(busy_store, kind, part, quote).empty, (kind, part)
+
+
+# ------------------------------------------------------------------------- the stylesheet
+
+
+def test_views_style_pages_through_the_stylesheet_not_inline(busy_store, site_file):
+    from presslens.config import PACKAGE_DIR
+
+    stylesheet = (PACKAGE_DIR / "templates" / "presslens" / "static" / "presslens.css").read_text()
+    markup = "".join([
+        views.header(busy_store, "T", {"actor": "ali-akbar-ahmadian"}, site_file),
+        views.toc(["Who"]), views.note("none"),
+        views.actor_card(busy_store, "ali-akbar-ahmadian", site_file),
+        views.theme_card(busy_store, "strategic_partnership", site_file),
+        views.article_card(busy_store, "iran-china-talks", site_file),
+        views.article_html(busy_store, "iran-china-talks", site=site_file, themes=True),
+        views.table_html(views.actor_quotes(busy_store, "ali-akbar-ahmadian", site=site_file)),
+        views.table_html(views.article_themes(busy_store, "iran-china-talks", site=site_file)),
+        views.table_html(views.theme_examples(busy_store, "strategic_partnership", site=site_file)),
+        views.table_html(views.top_actors(busy_store, 5)),
+    ])
+    assert "style=" not in markup
+    classes = {c for found in re.findall(r'class="([^"]*)"', markup) for c in found.split()}
+    used = {c for c in classes if c.startswith("pl-")}
+    assert {"pl-header", "pl-card", "pl-mention", "pl-theme", "pl-term", "pl-number"} <= used
+    missing = sorted(c for c in used if not re.search(rf"\.{re.escape(c)}\b", stylesheet))
+    assert not missing, f"classes without a rule in presslens.css: {missing}"

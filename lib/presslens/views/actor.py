@@ -48,7 +48,7 @@ def actor_card(st: Store, actor: str, site: str | Path = "") -> str:
     role_items = "".join(
         f"<li>{html.escape(_text(r.role))}"
         + (f" ({html.escape(country_name(r.country))})" if not _missing(r.country) else "")
-        + f' <span style="color:#666">{html.escape(_seen(r.first_seen, r.last_seen))}, '
+        + f' <span class="pl-muted">{html.escape(_seen(r.first_seen, r.last_seen))}, '
         + f"{_plural(r.articles, 'article')}</span></li>"
         for r in roles.itertuples()
     ) or "<li>none found</li>"
@@ -61,7 +61,7 @@ def actor_card(st: Store, actor: str, site: str | Path = "") -> str:
         ("Kind", html.escape(_text(row["kind"]))),
         ("Country", html.escape(country_name(row["country"])) if not _missing(row["country"])
          else "unknown"),
-        ("Roles and titles", f'<ul style="margin:0;padding-left:1.1rem">{role_items}</ul>'),
+        ("Roles and titles", f'<ul class="pl-roles">{role_items}</ul>'),
         ("Also called", aliases),
         ("Articles", f"{int(row['n_articles']):,} of {n_corpus:,}"),
         ("Mentions", f"{int(row['n_mentions']):,}"),

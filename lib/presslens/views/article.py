@@ -9,11 +9,9 @@ import pandas as pd
 
 from presslens.store import Store
 from presslens.views.common import (
-    KIND_BACKGROUNDS,
     KIND_LABELS,
     KINDS,
     NO_SOURCE,
-    THEME_UNDERLINE,
     _attrs,
     _date,
     _empty,
@@ -92,33 +90,26 @@ def article_html(st: Store, article_id: str, *, site: str | Path = "",
         inner = _underlined(text, start, end, theme_spans)
         href = report_href(f"actor:{actor_id}", site)
         if href:
-            inner = (f'<a href="{html.escape(href)}" style="color:inherit;'
-                     f'text-decoration:none">{inner}</a>')
-        dashed = "border-bottom:1px dashed #777;" if how == "pronoun" else ""
+            inner = f'<a href="{html.escape(href)}">{inner}</a>'
+        pronoun = " pl-pronoun" if how == "pronoun" else ""
         parts.append(
-            f'<mark class="pl-mention pl-{html.escape(kind)}" data-actor="{html.escape(actor_id)}"'
-            f' title="{html.escape(name)} ({html.escape(kind)}, {html.escape(_text(how))})"'
-            f' style="background:{KIND_BACKGROUNDS.get(kind, "#eee")};padding:0 2px;'
-            f'border-radius:3px;{dashed}">{inner}</mark>')
+            f'<mark class="pl-mention pl-{html.escape(kind)}{pronoun}" data-actor="{html.escape(actor_id)}"'
+            f' title="{html.escape(name)} ({html.escape(kind)}, {html.escape(_text(how))})">{inner}</mark>')
         pos = end
     parts.append(_underlined(text, pos, len(text), theme_spans))
 
     kinds = [k for k in KINDS if k in {_text(actors["kind"].get(a)) for _, _, a, _ in kept}]
     legend = "".join(
-        f'<span style="background:{KIND_BACKGROUNDS[k]};padding:1px 6px;border-radius:3px;'
-        f'margin-right:.5rem">{KIND_LABELS[k]}</span>' for k in kinds)
+        f'<span class="pl-mention pl-{k}">{KIND_LABELS[k]}</span>' for k in kinds)
     if theme_spans:
-        legend += (f'<span style="border-bottom:2px solid {THEME_UNDERLINE};margin-right:.5rem">'
-                   "theme term</span>")
+        legend += '<span class="pl-theme">theme term</span>'
     if any(how == "pronoun" for *_, how in kept):
-        legend += ('<span style="border-bottom:1px dashed #777">pronoun or title '
-                   "referring to an actor</span>")
-    legend = legend or '<span style="color:#666">No actor mentions found.</span>'
+        legend += '<span class="pl-pronoun">pronoun or title referring to an actor</span>'
+    legend = legend or '<span class="pl-muted">No actor mentions found.</span>'
     return (
-        '<div class="pl-article" style="font:15px/1.6 Georgia,serif;max-width:48rem">'
-        f'<div class="pl-legend" style="font:13px system-ui,sans-serif;margin-bottom:.6rem">'
-        f"{legend}</div>"
-        f'<div style="white-space:pre-wrap">{"".join(parts)}</div></div>'
+        '<div class="pl-article">'
+        f'<div class="pl-legend">{legend}</div>'
+        f'<div class="pl-article-text">{"".join(parts)}</div></div>'
     )
 
 
@@ -197,7 +188,7 @@ def article_themes(st: Store, article_id: str, *, site: str | Path = "") -> pd.D
                              list(zip(g["start"], g["end"], strict=True)), title=theme)
             for _, g in group.groupby("sentence_id")
         ]
-        carried[theme] = "".join(f'<div style="margin-bottom:.3rem">{p}</div>' for p in pieces)
+        carried[theme] = "".join(f'<div class="pl-carrier">{p}</div>' for p in pieces)
     out = pd.DataFrame({
         "theme_id": per_article["theme"].values,
         "label": per_article["theme"].map(_theme_label).values,

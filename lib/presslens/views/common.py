@@ -22,7 +22,8 @@ KIND_LABELS = {"person": "People", "organization": "Organisations", "country": "
                "group": "Groups"}
 
 
-# Light backgrounds for highlighted mentions; same hues as plots.KIND_COLORS.
+# Light backgrounds for highlighted mentions; same hues as plots.KIND_COLORS. The page
+# stylesheet (templates/presslens/static/presslens.css) repeats them and THEME_UNDERLINE.
 KIND_BACKGROUNDS = {"person": "#fde3b0", "organization": "#cfe3f6", "country": "#d3efd0",
                     "group": "#e8d9f3"}
 

@@ -77,14 +77,13 @@ def interactive_table_html(df: pd.DataFrame, *, caption: str | None = None) -> s
 def table_html(df: pd.DataFrame, *, caption: str | None = None) -> str:
     """A plain HTML table of a view's frame, cells escaped as in show_table."""
     frame = _display_frame(df)
-    styles = [_CELL_STYLES[kind] for kind in frame.attrs["kinds"]]
+    classes = [f"pl-{kind}" for kind in frame.attrs["kinds"]]  # aligned and sized by the stylesheet
     head = "".join(
-        f'<th style="{style}">{c}</th>' for c, style in zip(frame.columns, styles, strict=True)
+        f'<th class="{cls}">{c}</th>' for c, cls in zip(frame.columns, classes, strict=True)
     )
     rows = "".join(
         "<tr>" + "".join(
-            f'<td style="{style};vertical-align:top">{v}</td>'
-            for v, style in zip(row, styles, strict=True)
+            f'<td class="{cls}">{v}</td>' for v, cls in zip(row, classes, strict=True)
         ) + "</tr>"
         for row in frame.itertuples(index=False)
     )
@@ -121,16 +120,13 @@ def _display_frame(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-# How each kind of column is aligned and wrapped: numbers right, dates kept on one line,
-# long text given room so that rows do not grow tall and thin.
-_CELL_STYLES = {"number": "text-align:right", "date": "text-align:left;white-space:nowrap",
-                "text": "text-align:left", "wide": "text-align:left;width:40%"}
-
 
 _TAG = re.compile(r"<[^>]*>")
 
 
 def _column_kind(values: pd.Series) -> str:
+    """number, date, text or wide (long text): the stylesheet aligns numbers right, keeps dates
+    on one line and gives long text room so that rows do not grow tall and thin."""
     if pd.api.types.is_bool_dtype(values):
         return "text"
     if pd.api.types.is_numeric_dtype(values):
@@ -152,7 +148,7 @@ def _cell(value: object) -> str:
     if _missing(value):
         return ""
     if isinstance(value, pd.Timestamp | datetime):  # kept on one line in narrow columns
-        return f'<span style="white-space:nowrap">{value.strftime("%Y-%m-%d")}</span>'
+        return f'<span class="pl-nowrap">{value.strftime("%Y-%m-%d")}</span>'
     if isinstance(value, list | tuple | np.ndarray):
         return html.escape("; ".join(_text(v) for v in value))
     if isinstance(value, float):

@@ -16,7 +16,6 @@ from presslens.config import project_root
 from presslens.store import Store
 from presslens.views.common import (
     NO_SOURCE,
-    THEME_UNDERLINE,
     _attrs,
     _date,
     _empty,
@@ -115,17 +114,16 @@ def header(st: Store, title: str, params: Mapping[str, object], site: str | Path
         overview = report_href("overview", site)
         if overview and "overview" not in title.lower():
             items.append(f'<a href="{html.escape(overview)}">Corpus overview</a>')
-        nav = f'<div style="margin-bottom:.3rem">{" &middot; ".join(items)}</div>'
+        nav = f'<div class="pl-nav">{" &middot; ".join(items)}</div>'
     shown = " ".join(
         f"<code>{html.escape(str(k))} = {html.escape(repr(v))}</code>" for k, v in params.items()
     )
     return (
-        '<div class="pl-header" style="font:14px/1.5 system-ui,sans-serif;border-left:4px solid '
-        '#1f5fa8;background:#f5f8fc;padding:.6rem .9rem;margin:.2rem 0 .8rem">'
+        '<div class="pl-header">'
         f"{nav}"
-        f'<div style="font-size:17px;font-weight:600">PressLens &middot; {html.escape(title)}</div>'
+        f'<div class="pl-title">PressLens &middot; {html.escape(title)}</div>'
         f'<div>{" &middot; ".join(facts)}</div>'
-        + (f'<div style="color:#555">Parameters: {shown}</div>' if shown else "")
+        + (f'<div class="pl-muted">Parameters: {shown}</div>' if shown else "")
         + "</div>"
     )
 
@@ -176,26 +174,22 @@ def toc(sections: Sequence[str]) -> str:
         for s in sections
     )
     return (
-        '<nav class="pl-toc" style="font:14px/1.5 system-ui,sans-serif;margin:.2rem 0 1rem">'
-        f'<b>Contents</b><ol style="margin:.2rem 0 0 1.2rem;padding:0">{items}</ol></nav>'
+        f'<nav class="pl-toc"><b>Contents</b><ol>{items}</ol></nav>'
     )
 
 
 def note(text: str) -> str:
     """A short escaped remark in muted type (for empty results and caveats)."""
-    return f'<p class="pl-note" style="color:#555;font-style:italic">{html.escape(text)}</p>'
+    return f'<p class="pl-note">{html.escape(text)}</p>'
 
 
 def _card(title_html: str, fields: Sequence[tuple[str, str]]) -> str:
     rows = "".join(
-        f'<tr><th style="text-align:left;vertical-align:top;padding-right:1rem;'
-        f'white-space:nowrap;color:#444">{html.escape(k)}</th>'
-        f'<td style="text-align:left">{v}</td></tr>'
+        f"<tr><th>{html.escape(k)}</th><td>{v}</td></tr>"
         for k, v in fields)
     return (
-        '<div class="pl-card" style="font:14px/1.5 system-ui,sans-serif;margin:.4rem 0 1rem">'
-        f'<div style="font-size:20px;font-weight:600;margin-bottom:.3rem">{title_html}</div>'
-        f'<table style="border-collapse:collapse">{rows}</table></div>'
+        f'<div class="pl-card"><div class="pl-title">{title_html}</div>'
+        f"<table>{rows}</table></div>"
     )
 
 
@@ -212,8 +206,7 @@ def _marked_sentence(text: str, start: int, end: int, spans: Iterable[tuple[int,
         if s < pos or e <= s:
             continue
         out.append(html.escape(text[pos:s]))
-        out.append(f'<mark title="{html.escape(title)}" style="background:#ffe58a;padding:0 1px">'
-                   f"{html.escape(text[s:e])}</mark>")
+        out.append(f'<mark class="pl-term" title="{html.escape(title)}">{html.escape(text[s:e])}</mark>')
         pos = e
     out.append(html.escape(text[pos:end]))
     return "".join(out)
@@ -233,8 +226,7 @@ def _underlined(text: str, start: int, end: int, spans: Sequence[tuple[int, int,
         piece = html.escape(text[a:b])
         labels = sorted({label for s, e, label in inside if s <= a and e >= b})
         if labels:
-            piece = (f'<span class="pl-theme" title="{html.escape(", ".join(labels))}" '
-                     f'style="border-bottom:2px solid {THEME_UNDERLINE}">{piece}</span>')
+            piece = f'<span class="pl-theme" title="{html.escape(", ".join(labels))}">{piece}</span>'
         out.append(piece)
     return "".join(out)
 

@@ -17,6 +17,8 @@ The overview and validation pages read the whole store.
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 import pandas as pd
 
 from presslens.store import Store
@@ -133,10 +135,29 @@ def page_reads(kind: str) -> dict[str, str]:
 
 
 def read(st: Store, kind: str, part: str, key: str) -> pd.DataFrame:
-    """The rows `READS[kind][part]` returns for this key."""
-    return st.con.execute(READS[kind][part], {"key": key}).df()
+    """The rows `READS[kind][part]` returns for this key (a copy the caller may change)."""
+    return _rows(st, READS[kind][part], key)
 
 
 def corpus_figures(st: Store, name: str) -> pd.DataFrame:
-    """The corpus-wide aggregate `CORPUS[name]`."""
-    return st.sql(CORPUS[name])
+    """The corpus-wide aggregate `CORPUS[name]` (a copy the caller may change)."""
+    return _rows(st, CORPUS[name], None)
+
+
+# The views of one page ask for the same rows several times, and every page of a warm kernel
+# for the same corpus figures: keep the latest results. A result is keyed by the open store
+# (its folder, build time and connection) so that another or a rebuilt store is never served
+# rows it does not hold.
+_RECENT: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+_RECENT_SIZE = 64
+
+
+def _rows(st: Store, query: str, key: str | None) -> pd.DataFrame:
+    token = (str(st.path), str(st.meta.get("built")), id(st.con), query, key)
+    if token in _RECENT:
+        _RECENT.move_to_end(token)
+    else:
+        _RECENT[token] = st.con.execute(query, {"key": key} if key is not None else {}).df()
+        while len(_RECENT) > _RECENT_SIZE:
+            _RECENT.popitem(last=False)
+    return _RECENT[token].copy()

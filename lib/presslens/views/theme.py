@@ -33,7 +33,7 @@ def theme_card(st: Store, theme: str, site: str | Path = "") -> str:
     n_articles = max(int(st.meta.get("n_articles") or 0), 1)
     terms = hits["term"].str.lower().value_counts().head(12)
     patterns = " ".join(
-        f'<code style="{"white-space:nowrap" if isinstance(p, str) else "word-break:break-word"}">'
+        f'<code class="{"pl-nowrap" if isinstance(p, str) else "pl-breakable"}">'
         f"{html.escape(_pattern_text(p))}</code>"
         for p in t.patterns)
     excluded = " ".join(f"<code>{html.escape(_pattern_text(p))}</code>" for p in t.exclude)
@@ -152,8 +152,9 @@ def theme_examples(st: Store, theme: str, per_source: int = 3, *,
                               kind="stable")
     picked = found.groupby("source", sort=False).head(per_source)
     picked = picked.sort_values(["source", "date"], ascending=[True, False], na_position="last")
-    spans = hits.groupby(keys)[["start", "end"]].apply(
-        lambda g: list(zip(g["start"], g["end"], strict=True)))
+    spans: dict[tuple, list[tuple[int, int]]] = {}  # of the picked sentences only
+    for row in hits.merge(picked[keys], on=keys)[[*keys, "start", "end"]].itertuples(index=False):
+        spans.setdefault((row.article_id, row.sentence_id), []).append((row.start, row.end))
     # The hits' offsets are in the article text; the passage starts at the sentence's start.
     sentences = [
         _marked_sentence(r.passage, 0, len(r.passage),
