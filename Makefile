@@ -62,8 +62,8 @@ lab: $(VENV)/.installed ## open JupyterLab on the exploration notebook with the 
 eval: $(VENV)/.installed ## run the public benchmark suites from ../shared/eval
 	$(BIN)/presslens eval all --suites $(SHARED)/eval
 
-bench: $(VENV)/.installed ## speed and memory benchmarks against bare spaCy, measured in the same run
-	PRESSLENS_SHARED=$(SHARED) $(BIN)/python tests/bench.py
+bench: $(VENV)/.installed ## extraction speed, caches, memory at scale and Dask vs bare spaCy, in one run
+	PRESSLENS_SHARED=$(SHARED) nice -n 10 $(BIN)/python benchmarks/bench_extract.py --workers $(WORKERS)
 
 lint: $(VENV)/.installed ## ruff
 	$(BIN)/ruff check lib tests

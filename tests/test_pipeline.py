@@ -118,6 +118,7 @@ def test_pipeline_worker_processes_and_parts_give_the_same_tables(tmp_path, sett
     corpus = _corpus(tmp_path, ARTICLES)
     extract_corpus([corpus], tmp_path / "one", settings=settings)
     monkeypatch.setattr(pipeline, "ASSEMBLY_CHUNK", chunk)
+    monkeypatch.setattr(engine, "MIN_DOCS_PER_PROCESS", 0)   # a pool even for three articles
     parallel = Settings.from_env(cache_dir=tmp_path / "cache2", actors_file=tmp_path / "none.yml",
                                  workers=workers)
     summary = extract_corpus([corpus], tmp_path / "parts", settings=parallel)

@@ -36,8 +36,9 @@ class DaskEngine:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def map(self, function: Callable, spec: ExtractorSpec, batches: Iterable[list]) -> Iterator[list]:
-        """Yield function(spec, batch) for each batch, in order.
+    def map(self, function: Callable, spec: ExtractorSpec, batches: Iterable[list],
+            total: int | None = None) -> Iterator[list]:
+        """Yield function(spec, batch) for each batch, in order (`total` is not needed here).
 
         Batches go to the cluster a window at a time (a bag of one partition per batch), so the
         client never holds the whole corpus's inputs.

@@ -21,7 +21,7 @@ from presslens.extract.interactions import load_triggers
 from presslens.extract.resolve import load_overrides, override_aliases
 from presslens.extract.themes import build_theme_matcher, theme_hits
 from presslens.lexicons import load_quote_cues
-from presslens.nlp import doc_from_bytes, doc_to_bytes, load_pipeline, pipe_texts
+from presslens.nlp import MIN_DOCS_PER_PROCESS, doc_from_bytes, doc_to_bytes, load_pipeline, pipe_texts
 from presslens.records import core_records
 
 
@@ -63,12 +63,18 @@ class ExtractResult(NamedTuple):
     themes: list[tuple] | None
 
 
+@functools.lru_cache(maxsize=4)
+def theme_matcher_for(model: str | None, codebook: str):
+    """The theme matcher of a codebook, built once per process (it parses every phrase)."""
+    return build_theme_matcher(load_pipeline(model), load_codebook(codebook))
+
+
 class Extractors:
     """The pipeline, theme matcher, trigger lexicon and actor finder of one spec."""
 
     def __init__(self, spec: ExtractorSpec):
         self.nlp = load_pipeline(spec.model)
-        self.theme_matcher = build_theme_matcher(self.nlp, load_codebook(spec.codebook))
+        self.theme_matcher = theme_matcher_for(spec.model, spec.codebook)
         self.triggers = load_triggers(spec.triggers)
         self.cues = load_quote_cues(spec.quote_cues)
         overrides = load_overrides(spec.actors_table)
@@ -133,12 +139,19 @@ class LocalEngine:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def map(self, function: Callable, spec: ExtractorSpec, batches: Iterable[list]) -> Iterator[list]:
-        """Yield function(spec, batch) for each batch, in order."""
-        if self.workers == 1:
+    def map(self, function: Callable, spec: ExtractorSpec, batches: Iterable[list],
+            total: int | None = None) -> Iterator[list]:
+        """Yield function(spec, batch) for each batch, in order; `total` items in all.
+
+        A few items run in this process: starting workers would cost more than it saves.
+        """
+        if self.workers == 1 or (total is not None and total < MIN_DOCS_PER_PROCESS * self.workers):
             for batch in batches:
                 yield function(spec, batch)
             return
+        if self._pool is None:
+            # Built before forking, the model, gazetteer and matchers are shared by the workers.
+            extractors_for(spec)
         pool = self._get_pool()
         pending: deque = deque()
         for batch in batches:

@@ -199,7 +199,7 @@ def _people_pass(texts: Mapping[str, str], spec: ExtractorSpec, cache: DocCache,
     tasks = (ParseTask(key, None, cache.get_bytes(key)) if key in stored
              else ParseTask(key, unique[key], None) for key in todo)
     n_parsed = 0
-    results = _flatten(engine.map(parse_batch, spec, _batches(tasks, spec.batch_size)))
+    results = _flatten(engine.map(parse_batch, spec, _batches(tasks, spec.batch_size), len(todo)))
     for batch in _batches(progress(results, len(todo), "parsing"), spec.batch_size):
         cache.put_bytes((r.text_key, r.doc) for r in batch if r.doc is not None)
         cache.put_facts([(unique[r.text_key], r.names) for r in batch], NAMES_VERSION)
@@ -241,7 +241,8 @@ def _extract_pass(keys: list[ArticleKeys], texts: Mapping[str, str], spec: Extra
             doc = cache.get_bytes(k.text_key)
             yield ExtractTask(k.article_id, doc, None if doc else texts[k.article_id], core, themes)
 
-    results = _flatten(engine.map(extract_batch, spec, _batches(tasks(), spec.batch_size)))
+    results = _flatten(engine.map(extract_batch, spec, _batches(tasks(), spec.batch_size),
+                                  len(wanted)))
     n_core = n_themes = 0
     for batch in _batches(progress(results, len(wanted), "extracting"), spec.batch_size):
         items: list[tuple[str, object]] = []
