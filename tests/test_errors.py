@@ -72,13 +72,18 @@ def test_errors_cli_bad_codebook(tmp_path, article, capsys, content, names):
     assert not (tmp_path / "s").exists()
 
 
-@pytest.mark.parametrize("content", ["x: [\n", None])   # not YAML; a path that does not exist
-def test_errors_cli_bad_actor_table(tmp_path, article, capsys, content):
+def test_errors_cli_bad_actor_table(tmp_path, article, capsys):
     table = tmp_path / "actors.yml"
-    if content is not None:
-        table.write_text(content)
+    table.write_text("x: [\n")
     assert main(["extract", str(article), "--out", str(tmp_path / "s"), "-q", "--actors", str(table)]) == 2
     assert "actors.yml" in _only_line(capsys)
+
+
+def test_errors_cli_missing_actor_table_is_not_ignored(tmp_path, article, capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["extract", str(article), "--out", str(tmp_path / "s"), "-q", "--actors", str(tmp_path / "no.yml")])
+    assert stop.value.code == 2
+    assert "argument --actors: " in capsys.readouterr().err and not (tmp_path / "s").exists()
 
 
 def test_errors_cli_bad_triggers(tmp_path, article, capsys, monkeypatch):

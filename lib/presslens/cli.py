@@ -98,6 +98,14 @@ def cmd_reports(args: argparse.Namespace) -> int:
     return 1 if summary["failed"] else 0
 
 
+def existing_file(value: str) -> Path:
+    """An argument naming a file that must exist (a missing one would be ignored downstream)."""
+    path = Path(value)
+    if not path.is_file():
+        raise argparse.ArgumentTypeError(f"{value}: no such file; check the path")
+    return path
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="presslens",
@@ -113,7 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--out", required=True, metavar="STORE", help="store folder to write")
     extract.add_argument("--model", help="spaCy pipeline (default: en_core_web_sm if installed)")
     extract.add_argument("--codebook", type=Path, help="theme codebook YAML")
-    extract.add_argument("--actors", type=Path, help="analyst actor table (default data/actors.yml)")
+    extract.add_argument("--actors", type=existing_file,
+                         help="analyst actor table (default data/actors.yml)")
     extract.add_argument("--workers", type=int, help="parser processes (default: up to 2)")
     extract.add_argument("--name", help="corpus name shown in reports")
     extract.add_argument("--engine", choices=("local", "dask"), default="local",
