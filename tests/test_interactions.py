@@ -131,6 +131,10 @@ def test_interactions_lexicon_small_file(tmp_path, nlp):
     # after a nominal trigger, "from" names who acts, except for places left
     ("Iran faces pressure from the United States.", {(USA, "REQUEST", IRN)}),
     ("The plan enjoyed support from Moscow.", {("country:RUS", "SUPPORT", None)}),
+    # a nominal trigger as passive subject: the agent acts, the verb's prepositions receive
+    ("Sanctions were imposed on Iran by the United States.", {(USA, "SANCTION", IRN)}),
+    ("Sanctions on Iran were lifted by the United States.", {(USA, "RETREAT", IRN)}),
+    ("Talks were held between Iran and China.", {(IRN, "CONSULT", CHN), (CHN, "CONSULT", IRN)}),
 ])
 def test_interactions_rules(nlp, lexicon, text, expected):
     found = interactions(nlp, lexicon, text)

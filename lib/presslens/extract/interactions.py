@@ -522,10 +522,17 @@ def _hits(doc: Doc, lexicon: TriggerLexicon, inside_actor: set[int]) -> list[_Hi
             continue
         if found := _noun_entry(lexicon, token):
             entry, words = found
-            hits.append(_Hit(token, entry.event_type, words))
+            event_type: str | None = entry.event_type
+            if token.dep_ == "nsubjpass" and _phrase_at(lexicon.reducing_verbs, token.head) is not None:
+                event_type = lexicon.reduced.get(entry.event_type)   # "sanctions were lifted"
+            if event_type is not None:
+                hits.append(_Hit(token, event_type, words))
     by_token = {h.token.i: h for h in hits}
     kept = []
     for hit in hits:
+        if hit.token.pos_ == "VERB" and not hit.tokens and any(
+                c.dep_ == "nsubjpass" and c.i in by_token for c in hit.token.children):
+            continue    # "sanctions were lifted": the noun's event, retyped, is the one
         # An intent verb that governs another trigger only marks it ("promised to withdraw").
         if _forms(hit.token) & lexicon.intent_words and any(
                 c.dep_ in {"xcomp", "ccomp"} and c.i in by_token for c in hit.token.children):
@@ -785,6 +792,11 @@ def _noun_roles(hit: _Hit, actors: ActorIndex, lexicon: TriggerLexicon) -> _Role
             doers, _ = _subject_tokens(verb)
             for token in doers:
                 roles.add("sources", actors.keys(token))
+    elif noun.dep_ == "nsubjpass" and head.pos_ == "VERB":
+        # "Sanctions were imposed on Iran by the US", "talks were held between X and Y"
+        for token in _agents(head):
+            roles.add("sources", actors.keys(token))
+        _prep_targets(head, roles, actors, lexicon.noun_target_prepositions, skip)
     elif noun.dep_ == "dobj" and head.pos_ == "VERB":
         # Prepositions the parser hung on the verb: "highlighted the visit of X to China".
         _prep_targets(head, roles, actors, lexicon.noun_target_prepositions, skip, after=noun.i)
