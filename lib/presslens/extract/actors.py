@@ -74,6 +74,7 @@ NOT_PERSON_WORDS = frozenset("""
 islam christianity judaism hinduism buddhism sikhism sharia allah god jesus
 palace house building tower hall mosque church cathedral temple airport stadium square street
 bridge prison embassy program programme initiative plan project fund act
+administration government cabinet campaign
 """.split())
 # Generation markers that keep a father and a son apart ("George Bush Sr", "Jr.").
 GENERATION_MARKERS = frozenset({"sr", "jr", "senior", "junior", "ii", "iii", "iv"})
@@ -286,7 +287,8 @@ class NameParts(NamedTuple):
 
 def name_parts(name: str) -> NameParts:
     """'George H. W. Bush' -> (george, (h, w), bush, None); 'George Bush Sr.' -> (..., 'sr')."""
-    words = [w.strip(".,").lower() for w in name.split() if w.strip(".,")]
+    # "H.W." is two initials, as "H. W." is.
+    words = [w.lower() for w in re.split(r"[\s.,]+", name) if w]
     generation = None
     while len(words) > 1 and words[-1] in GENERATION_MARKERS:
         generation = {"senior": "sr", "junior": "jr"}.get(words[-1], words[-1])
@@ -460,7 +462,8 @@ class ActorFinder:
         country = self._country_in(tokens)
         words: list[str] = []
         for n, token in enumerate(tokens):
-            if not words and (token.tag_ == "POS" or token.lower_ in {"the", "a", "an", ","}):
+            if not words and (token.tag_ == "POS" or token.lower_ in {"the", "a", "an", ",", "its", "their",
+                                                                  "his", "her", "our", "(", "-"}):
                 continue
             # Leading country words, one token or a whole entity ("Russian Federation President").
             found = self.geo.lookup(token.text) if token.text[:1].isupper() else None
@@ -684,6 +687,8 @@ class ActorFinder:
 
         for span, how in unresolved_single:
             person = person_for(span.text)
+            if person is None and (span.text.lower() in NAME_TAIL_NOISE or span.text.lower() in NOT_PERSON_WORDS):
+                continue  # "Wikinews", "Labour", "Islam" alone
             if person is None:
                 if (span.label_ == "PERSON" or span.root.ent_type_ == "PERSON"
                         or span.text in self.known_surnames):
@@ -702,8 +707,9 @@ class ActorFinder:
         for actor in actors.values():
             if actor.kind != "person":
                 continue
-            # A titled person the text gives no state: the article's dominant one, weakly.
-            if actor.roles and not actor.evidence and context:
+            # A person the text gives no state: the article's dominant one, weakly (one vote
+            # against three for a title, so that a visitor's own title elsewhere wins).
+            if not actor.evidence and context:
                 actor.evidence[(context, "context")] += 1
             if not actor.country and actor.evidence:
                 actor.country = weighted_country(actor.evidence)
@@ -753,11 +759,22 @@ class ActorFinder:
         """The institution a name spells once its state words are set aside: 'U.S. Senate',
         'Australian Parliament', 'Supreme Court' (None for other names)."""
         tokens = [t for t in span if not (t.tag_ == "POS" or t.lower_ == "the")]
-        while tokens and (self.geo.lookup(tokens[0].text) or tokens[0].lower_ in {"u.s", "us"}):
-            tokens = tokens[1:]
+        # State words first, the longest that names a state ("United States Senate").
+        for width in (3, 2, 1):
+            if len(tokens) > width and self.geo.lookup(" ".join(t.text for t in tokens[:width])):
+                tokens = tokens[width:]
+                break
+        # ... or last ("Parliament of Australia", "Government of Iraq").
+        if len(tokens) > 2 and tokens[-2].lower_ == "of" and self.geo.lookup(tokens[-1].text):
+            tokens = tokens[:-2]
         if not tokens or not tokens[0].text[:1].isupper():
             return None
-        return self.agents.institutions.get(fold(" ".join(t.text for t in tokens)))
+        text = " ".join(t.text for t in tokens)
+        if (found := self.agents.institutions.get(fold(text))) is not None:
+            return found
+        # "Government", "Army" tagged as organisations: the state's agent of that sector.
+        sector = self.agents.agent_nouns.get((tokens[-1].lemma_.lower(),)) if len(tokens) == 1 else None
+        return sector
 
     def _state_word(self, token: Token) -> str | None:
         """The state a modifier names: 'Iraqi', 'U.S.', 'Iraq' ('s), 'Cairo', 'United States'."""
@@ -775,6 +792,10 @@ class ActorFinder:
         i = start - 1
         if i >= 0 and doc[i].tag_ == "POS":
             i -= 1
+        for width in (3, 2):  # "United States Senate", "South Korean police"
+            if i - width + 1 >= 0 and doc[i - width + 1].text[:1].isupper() and doc[i - width + 1].lower_ != "the" and (
+                    found := self.geo.lookup(doc[i - width + 1:i + 1].text)):
+                return found[0]
         if i >= 0 and (found := self._state_word(doc[i])):
             return found
         head = doc[end - 1]
@@ -854,9 +875,15 @@ class ActorFinder:
             i = end
             if state is None:
                 continue
-            before = start - 1
-            if kind == "institution" and before >= 0 and before not in taken and self._state_word(doc[before]):
-                start = before  # "U.S. Senate" as one name, when "U.S." is not a mention of its own
+            # "U.S. Senate", "United States Senate" as one name, when the state words are not a
+            # mention of their own.
+            for width in (3, 2, 1):
+                first = start - width
+                if kind == "institution" and first >= 0 and not taken & set(range(first, start)) and (
+                        doc[first].text[:1].isupper() and doc[first].lower_ != "the"
+                        and self.geo.lookup(doc[first:start].text)):
+                    start = first
+                    break
             place = self.geo.name(state)
             if kind == "institution":
                 key = f"organization:{state}:{fold(what.name)}"

@@ -232,7 +232,8 @@ def _cluster_of(article_id: str, local: LocalActor, publisher: str | None = None
     if local.country:
         cluster.countries[local.country] += 1
     cluster.aliases.update(local.aliases)
-    cluster.roles.extend((r, local.role_country.get(r) or local.country, article_id) for r in local.roles)
+    # A role's state is the one its own text gives; others take the person's (corpus) country.
+    cluster.roles.extend((r, local.role_country.get(r), article_id) for r in local.roles)
     cluster.members.append((article_id, local.key))
     evidence = Counter({key: 1 for key in local.evidence})       # one vote per article and kind
     # A titled official of a publisher with a state (the White House) is that state's when the
@@ -407,8 +408,8 @@ def _apply_overrides(clusters: dict[str, Cluster], overrides: list[Override]) ->
 
 
 # Words before an office that say when, not what ("former President", "-President").
-_OFFICE_QUALIFIERS = re.compile(r"^(?:[-–—,.\s]+|(?:former|then|current|outgoing|incoming|late|"
-                                r"newly[- ]elected|then-)\s*)+", re.IGNORECASE)
+_OFFICE_QUALIFIERS = re.compile(r"^(?:[-–—,.\s]+|then-|(?:former|then|current|outgoing|incoming|late|"
+                                r"newly[- ]elected|with|by|to|as|and)\s+)+", re.IGNORECASE)
 _SMALL_WORDS = frozenset({"of", "the", "for", "and", "on", "to", "in"})
 
 
@@ -423,7 +424,8 @@ def office_of(role: str, country: str | None) -> tuple[str, str | None]:
         if found := geo.lookup(match.group(1)):
             state, text = found[0], text[:match.start()]
     words = [w for w in text.split() if not geo.lookup(w)]
-    if not words:
+    # A long phrase ("... and a long-time proponent of ...") is a description, not an office.
+    if not words or len(words) > 7 or {"and", "who", "which"} & {w.lower() for w in words}:
         return "", None
     office = " ".join(_office_word(w, first=n == 0) for n, w in enumerate(words))
     state = state or load_offices().office_state(office) or country
