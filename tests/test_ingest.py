@@ -174,6 +174,15 @@ def test_ingest_utf16_without_bom_is_read_with_a_note(tmp_path):
     assert "utf-16-le" in articles.encoding_note[0]
 
 
+def test_ingest_utf8_with_a_stray_byte_stays_utf8(tmp_path):
+    # A UTF-8 file with one pasted Windows-1252 quote: not re-read as cp1252 ("ZÃ¼rich").
+    (tmp_path / "a.txt").write_bytes(FRENCH.encode("utf-8").replace(b" les ", b" \x93les\x94 ", 1))
+    article = read_articles([tmp_path]).articles.iloc[0]
+    assert "Zürich" in article.text and "délégués" in article.text
+    assert article.text.count("\ufffd") == 2
+    assert article.encoding_note == "UTF-8 with 2 invalid byte sequence(s) replaced by \ufffd"
+
+
 def test_ingest_utf16_jsonl_records(tmp_path):
     records = [{"id": "g1", "text": FRENCH}, {"id": "g2", "text": QUOTES}]
     (tmp_path / "a.jsonl").write_bytes("\n".join(json.dumps(r, ensure_ascii=False)

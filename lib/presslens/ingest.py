@@ -191,6 +191,27 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
+def _decode_unmarked(data: bytes) -> Decoded:
+    """Bytes without a byte-order mark or NUL: UTF-8; UTF-8 with a few stray bytes (a pasted
+    Windows-1252 quote) replaced; else the detected encoding, with a note saying so."""
+    try:
+        return Decoded(data.decode("utf-8"), None)
+    except UnicodeDecodeError:
+        pass
+    text = data.decode("utf-8", errors="replace")
+    invalid = text.count("\ufffd") - data.count("\ufffd".encode())
+    valid_multibyte = len(text) - len(text.encode("ascii", "ignore")) - text.count("\ufffd")
+    if valid_multibyte > invalid:
+        return Decoded(text, f"UTF-8 with {invalid} invalid byte sequence(s) replaced by \ufffd")
+    guess = _guess_encoding(data)
+    if guess is None:
+        raise NotText("not text: no known encoding fits its bytes (binary data?)")
+    encoding, chaos = guess
+    note = f"not UTF-8: decoded as {encoding} (guessed" + (
+        f", {chaos:.0%} of it looks garbled)" if chaos >= 0.1 else ")")
+    return Decoded(data.decode(encoding, errors="replace"), note)
+
+
 def _guess_encoding(data: bytes) -> tuple[str, float] | None:
     """The detector's encoding for non-UTF-8 bytes, preferring the Western code pages on a tie."""
     from charset_normalizer import from_bytes
@@ -228,16 +249,7 @@ def decode_bytes(data: bytes) -> Decoded:
         text = data.decode(codec, errors="replace")
         note = f"decoded as {codec} without a byte-order mark (guessed)"
     else:
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            guess = _guess_encoding(data)
-            if guess is None:
-                raise NotText("not text: no known encoding fits its bytes (binary data?)") from None
-            encoding, chaos = guess
-            text = data.decode(encoding, errors="replace")
-            note = f"not UTF-8: decoded as {encoding} (guessed" + (
-                f", {chaos:.0%} of it looks garbled)" if chaos >= 0.1 else ")")
+        text, note = _decode_unmarked(data)
     sample = text[:SNIFF_CHARS]
     if sample:
         printable = 1 - len(UNPRINTABLE.findall(sample)) / len(sample)
