@@ -144,6 +144,7 @@ def test_interactions_rules(nlp, lexicon, text, expected):
 
 @pytest.mark.parametrize("text", [
     "The ministers met in Paris.",                 # a place is not a participant
+    "Iran received weapons from Russia.",          # receiving a thing is no visit
     "The weather improved across the region.",     # no trigger
 ])
 def test_interactions_none(nlp, lexicon, text):

@@ -682,6 +682,9 @@ def _verb_roles(hit: _Hit, actors: ActorIndex, lexicon: TriggerLexicon) -> _Role
     # "X and Y met ..., their first meeting": a noun or object after a comma is a parse of an
     # apposition to the clause, not what the verb acts on.
     noun = hit.noun if hit.noun is not None and not _after_comma(verb, hit.noun) else None
+    if hit.reverse and not hit.light and noun is None and any(
+            c.dep_ == "dobj" and not actors.keys(c) for c in verb.children):
+        return roles    # "received weapons from X": a thing received, no visitor
     doers, undergoers = _subject_tokens(verb)
     for token in doers:
         roles.add("sources", actors.keys(token))
