@@ -7,7 +7,7 @@ pages asked for by name (`presslens reports --actor NAME`) are added whatever th
 
 Fingerprint: a hash of the page's notebook, the library code that draws it, the codebook,
 its parameters, the corpus name, the store rows it reads (READS) and which of the pages it
-may link to exist (LINKS).
+may link to exist (LINKS); both are declared in presslens.views.reads.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from pathlib import Path
 from presslens.config import PACKAGE_DIR, Settings
 from presslens.errors import UserError
 from presslens.store import Store
+from presslens.views.reads import LINKS, READS
 
 TEMPLATES = PACKAGE_DIR / "templates"
 # Bump to rebuild every page after a change in how pages are executed or rendered.
@@ -42,95 +43,9 @@ class PageRequestError(UserError):
     """A page asked for by name (--actor, --theme, --article) that the store does not hold."""
 
 
-# --------------------------------------------------------------------- what each page reads
-# Each query takes the report's key as $key; a part's digest is a hash of the rows it returns.
-
-ARTICLE_META = "article_id, title, date, source, url"
-ARTICLE_TABLES = ("articles", "sentences", "mentions", "actor_roles", "themes", "article_themes",
-                  "quotes", "interactions")
-STORE_TABLES = (*ARTICLE_TABLES, "actors", "rejected")
-
-# --------------------------------------------------------------------- what each page reads
-# Each query takes the report's key as $key; a part's digest is a hash of the rows it returns.
-
-_ACTOR_ARTICLES = """
-    SELECT article_id FROM mentions WHERE actor_id = $key
-    UNION SELECT article_id FROM actor_roles WHERE actor_id = $key
-    UNION SELECT article_id FROM quotes WHERE speaker_actor_id = $key
-    UNION SELECT article_id FROM interactions WHERE $key IN (source_actor_id, target_actor_id)"""
-_ACTOR_SENTENCES = "SELECT DISTINCT article_id, sentence_id FROM mentions WHERE actor_id = $key"
-_ACTOR_PEERS = """
-    SELECT actor_id FROM mentions
-        WHERE article_id IN (SELECT article_id FROM mentions WHERE actor_id = $key)
-    UNION SELECT source_actor_id FROM interactions WHERE target_actor_id = $key
-    UNION SELECT target_actor_id FROM interactions WHERE source_actor_id = $key"""
-
-_THEME_ARTICLES = """
-    SELECT article_id FROM article_themes WHERE theme = $key
-    UNION SELECT article_id FROM themes WHERE theme = $key"""
-_THEME_SENTENCES = "SELECT DISTINCT article_id, sentence_id FROM themes WHERE theme = $key"
-_THEME_ACTORS = f"""
-    SELECT DISTINCT actor_id FROM mentions JOIN ({_THEME_SENTENCES}) USING (article_id, sentence_id)"""
-
-_ARTICLE_ACTORS = """
-    SELECT actor_id FROM mentions WHERE article_id = $key
-    UNION SELECT speaker_actor_id FROM quotes WHERE article_id = $key
-    UNION SELECT source_actor_id FROM interactions WHERE article_id = $key
-    UNION SELECT target_actor_id FROM interactions WHERE article_id = $key
-    UNION SELECT actor_id FROM actor_roles WHERE article_id = $key"""
-
-READS: dict[str, dict[str, str]] = {
-    "actor": {
-        "actor": "SELECT * FROM actors WHERE actor_id = $key",
-        "mentions": "SELECT * FROM mentions WHERE actor_id = $key",
-        "actor_roles": "SELECT * FROM actor_roles WHERE actor_id = $key",
-        "quotes": "SELECT * FROM quotes WHERE speaker_actor_id = $key",
-        "interactions": "SELECT * FROM interactions WHERE $key IN (source_actor_id, target_actor_id)",
-        "articles": f"SELECT {ARTICLE_META} FROM articles WHERE article_id IN ({_ACTOR_ARTICLES})",
-        "sentences": "SELECT article_id, sentence_id, tone FROM sentences "
-                     f"JOIN ({_ACTOR_SENTENCES}) USING (article_id, sentence_id)",
-        "themes": "SELECT DISTINCT article_id, sentence_id, theme FROM themes "
-                  f"JOIN ({_ACTOR_SENTENCES}) USING (article_id, sentence_id)",
-        "co-mentions": "SELECT DISTINCT article_id, sentence_id, actor_id FROM mentions "
-                       "WHERE article_id IN (SELECT article_id FROM mentions WHERE actor_id = $key)",
-        "peers": f"SELECT actor_id, name, kind FROM actors WHERE actor_id IN ({_ACTOR_PEERS})",
-    },
-    "theme": {
-        "themes": "SELECT * FROM themes WHERE theme = $key",
-        "article_themes": "SELECT * FROM article_themes WHERE theme = $key",
-        "co-themes": "SELECT DISTINCT article_id, theme FROM article_themes "
-                     f"WHERE article_id IN ({_THEME_ARTICLES})",
-        "articles": f"SELECT {ARTICLE_META} FROM articles WHERE article_id IN ({_THEME_ARTICLES})",
-        "sentences": f"SELECT * FROM sentences JOIN ({_THEME_SENTENCES}) USING (article_id, sentence_id)",
-        "mentions": "SELECT DISTINCT article_id, sentence_id, actor_id FROM mentions "
-                    f"JOIN ({_THEME_SENTENCES}) USING (article_id, sentence_id)",
-        "actors": f"SELECT actor_id, name, kind FROM actors WHERE actor_id IN ({_THEME_ACTORS})",
-    },
-    "article": {  # everything but the input path, which the brief does not show
-        **{table: f"SELECT * FROM {table} WHERE article_id = $key" for table in ARTICLE_TABLES},
-        "articles": "SELECT * EXCLUDE (path) FROM articles WHERE article_id = $key",
-        "actors": f"SELECT actor_id, name, kind, country FROM actors WHERE actor_id IN ({_ARTICLE_ACTORS})",
-    },
-    "overview": {table: f"SELECT * FROM {table}" for table in STORE_TABLES},
-}
-READS["validation"] = READS["overview"]
-
-# The pages a report may link to, as site keys; intersected with the site plan.
-LINKS: dict[str, str] = {
-    "actor": f"""
-        SELECT 'actor:' || actor_id FROM ({_ACTOR_PEERS}) AS peers(actor_id)
-        UNION SELECT 'theme:' || theme FROM themes JOIN ({_ACTOR_SENTENCES}) USING (article_id, sentence_id)
-        UNION SELECT 'article:' || article_id FROM ({_ACTOR_ARTICLES}) AS own(article_id)""",
-    "theme": f"""
-        SELECT 'actor:' || actor_id FROM ({_THEME_ACTORS}) AS named(actor_id)
-        UNION SELECT 'theme:' || theme FROM article_themes WHERE article_id IN ({_THEME_ARTICLES})
-        UNION SELECT 'article:' || article_id FROM ({_THEME_ARTICLES}) AS own(article_id)""",
-    "article": f"""
-        SELECT 'actor:' || actor_id FROM ({_ARTICLE_ACTORS}) AS named(actor_id)
-        UNION SELECT 'theme:' || theme FROM article_themes WHERE article_id = $key
-        UNION SELECT 'theme:' || theme FROM themes WHERE article_id = $key""",
-}
-
+# What each page reads (READS: per page kind, named queries taking the page's key as $key) and
+# may link to (LINKS) is declared once, in presslens.views.reads, for the views and for this
+# fingerprint alike; a part's digest is a hash of the rows its query returns.
 
 
 @dataclass

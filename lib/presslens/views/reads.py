@@ -7,9 +7,9 @@ same queries into the page's fingerprint (`page_reads`), so what a page shows an
 rebuilds it cannot drift apart. `LINKS[kind]` lists the site keys a page may link to.
 
 Subject pages also compare with the whole corpus (articles per period and source for the
-time axis and shares, a theme's baseline, the corpus tone line). Those figures are the
-aggregates in `CORPUS`, read with `corpus_figures(st, name)`. They are deliberately not
-part of the fingerprint: a page keeps the corpus figures of the run that built it, so that
+time axis and shares, a theme's baseline, the corpus tone line, the overall tone of a theme's
+actors). Those are the figures in `CORPUS`, read with `corpus_figures(st, name)`. They are
+deliberately not part of the fingerprint: a page keeps the corpus figures of the run that built it, so that
 adding unrelated articles does not rebuild every page (`--force` refreshes them).
 
 The overview and validation pages read the whole store.
@@ -83,7 +83,7 @@ READS: dict[str, dict[str, str]] = {
                      "JOIN articles AS a USING (article_id)",
         "mentions": "SELECT DISTINCT article_id, sentence_id, actor_id FROM mentions "
                     f"JOIN ({_THEME_SENTENCES}) USING (article_id, sentence_id)",
-        "actors": f"SELECT actor_id, name, kind, tone FROM actors WHERE actor_id IN ({_THEME_ACTORS})",
+        "actors": f"SELECT actor_id, name, kind FROM actors WHERE actor_id IN ({_THEME_ACTORS})",
     },
     "article": {  # everything but the input path, which the brief does not show
         **{table: f"SELECT * FROM {table} WHERE article_id = $key" for table in ARTICLE_TABLES},
@@ -126,6 +126,8 @@ CORPUS: dict[str, str] = {
     "articles by theme": "SELECT theme, count(*) AS articles FROM "
                          "(SELECT DISTINCT article_id, theme FROM article_themes) GROUP BY theme",
     "sentences": "SELECT count(*) AS sentences FROM sentences",
+    # the overall tone of the actors named with a theme ($key), next to their tone there
+    "tone of a theme's actors": f"SELECT actor_id, tone FROM actors WHERE actor_id IN ({_THEME_ACTORS})",
 }
 
 
@@ -139,9 +141,10 @@ def read(st: Store, kind: str, part: str, key: str) -> pd.DataFrame:
     return _rows(st, READS[kind][part], key)
 
 
-def corpus_figures(st: Store, name: str) -> pd.DataFrame:
-    """The corpus-wide aggregate `CORPUS[name]` (a copy the caller may change)."""
-    return _rows(st, CORPUS[name], None)
+def corpus_figures(st: Store, name: str, key: str | None = None) -> pd.DataFrame:
+    """The corpus-wide figures `CORPUS[name]`, for the page's key when the query takes one
+    (a copy the caller may change)."""
+    return _rows(st, CORPUS[name], key)
 
 
 # The views of one page ask for the same rows several times, and every page of a warm kernel

@@ -121,7 +121,8 @@ def theme_actors(st: Store, theme: str, n: int = 15, *, site: str | Path = "") -
     actors = _read(st, "actors", t.id).set_index("actor_id")
     out = _actor_counts(actors, table, site)
     out["tone"] = table["tone"].round(3).values
-    out["overall_tone"] = table.index.map(actors["tone"]).astype(
+    overall = corpus_figures(st, "tone of a theme's actors", t.id).set_index("actor_id")["tone"]
+    out["overall_tone"] = table.index.map(overall).astype(
         "float64").round(3).values
     return _attrs(out[columns], html=["actor"], hide=["actor_id", "name"])
 
