@@ -440,3 +440,11 @@ def test_views_style_pages_through_the_stylesheet_not_inline(busy_store, site_fi
     assert {"pl-header", "pl-card", "pl-mention", "pl-theme", "pl-term", "pl-number"} <= used
     missing = sorted(c for c in used if not re.search(rf"\.{re.escape(c)}\b", stylesheet))
     assert not missing, f"classes without a rule in presslens.css: {missing}"
+
+
+def test_views_reads_are_what_the_fingerprint_hashes():
+    from presslens.reports import plan
+
+    assert plan.READS is views.reads.READS and plan.LINKS is views.reads.LINKS
+    for kind in ("actor", "theme", "article"):
+        assert all("$key" in query for query in views.reads.page_reads(kind).values()), kind
