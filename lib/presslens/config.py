@@ -66,6 +66,8 @@ class Settings:
             settings = replace(settings, actors_file=Path(actors))
         if workers := env.get("PRESSLENS_WORKERS"):
             settings = replace(settings, workers=int(workers))
+        if cache := env.get("PRESSLENS_CACHE"):
+            settings = replace(settings, cache_dir=Path(cache))
         clean = {k: v for k, v in overrides.items() if v is not None}
         return replace(settings, **clean)
 
