@@ -189,7 +189,7 @@ def _card(title_html: str, fields: Sequence[tuple[str, str]]) -> str:
         for k, v in fields)
     return (
         f'<div class="pl-card"><div class="pl-title">{title_html}</div>'
-        f"<table>{rows}</table></div>"
+        f'<table class="pl-fields">{rows}</table></div>'
     )
 
 
