@@ -124,3 +124,46 @@ def test_pipeline_worker_processes_and_parts_give_the_same_tables(tmp_path, sett
     summary = extract_corpus([corpus], tmp_path / "parts", settings=parallel)
     assert (summary.n_parsed, summary.n_extracted) == (3, 3)
     assert _same(tmp_path / "one", tmp_path / "parts") == []
+
+
+@pytest.mark.parametrize("text, limit, parts", [
+    ("One. Two.\n\nThree four.\n\nFive six seven.", 20, ["One. Two.\n\n", "Three four.\n\n", "Five six seven."]),
+    ("First sentence here. Second one here. Third.", 25, ["First sentence here. ", "Second one here. Third."]),
+    ("abcdefghij", 4, ["abcd", "efgh", "ij"]),             # no boundary at all: cut hard
+])
+def test_nlp_split_long_text_cuts_at_the_best_boundary_and_keeps_every_character(text, limit, parts):
+    from presslens.nlp import split_long_text
+
+    assert split_long_text(text, limit) == parts
+    assert "".join(parts) == text
+
+
+def _long_article(n_chars: int) -> str:
+    paragraphs, i = [], 0
+    while sum(map(len, paragraphs)) < n_chars:
+        paragraphs.append(
+            f"Chancellor Olaf Scholz met President Emmanuel Macron in Paris on day {i}. "
+            f"\"We agreed on the sanctions,\" Scholz said after talks number {i}. "
+            f"Germany and France will impose new tariffs on steel, the ministers said.\n\n")
+        i += 1
+    return "".join(paragraphs)
+
+
+@pytest.mark.slow
+def test_pipeline_extracts_an_article_longer_than_the_model_limit_whole(tmp_path, settings):
+    text = _long_article(1_200_000)
+    corpus = _corpus(tmp_path, [{"id": "long", "title": "Transcript", "date": "2024-05-01", "text": text}])
+    summary = extract_corpus([corpus], tmp_path / "store", settings=settings)
+    assert (summary.n_articles, summary.n_rejected) == (1, 0)
+    store = tmp_path / "store"
+    assert pd.read_parquet(store / "articles.parquet")["text"].iloc[0] == text
+    sentences = pd.read_parquet(store / "sentences.parquet")
+    assert all(text[s.start:s.end].strip() == s.text for s in sentences.itertuples())
+    assert sentences["end"].max() > len(text) - 200          # offsets reach the end of the text
+    mentions = pd.read_parquet(store / "mentions.parquet")
+    assert all(text[m.start:m.end] == m.text for m in mentions.itertuples())
+    assert mentions["start"].max() > 1_100_000
+    quotes = pd.read_parquet(store / "quotes.parquet")
+    assert (quotes["start"] > 1_000_000).any()
+    actors = pd.read_parquet(store / "actors.parquet")
+    assert {"Olaf Scholz", "Emmanuel Macron"} <= set(actors["name"])
