@@ -334,3 +334,9 @@ def test_actors_party_outlet_and_faith_are_not_names(nlp):
 def test_actors_role_is_the_title_next_to_the_name(nlp):
     found, _ = actors_of(nlp, "Nominees of President George W. Bush were confirmed.")
     assert found.actors["person:george w. bush"].roles == ["President"]
+
+
+def test_actors_official_of_an_international_body_takes_no_state_from_the_setting(nlp):
+    found, _ = actors_of(nlp, "UN Secretary-General Kofi Annan visited Iraq. Iraq welcomed him. Iraq agreed.")
+    annan = found.actors["person:kofi annan"]
+    assert annan.country is None and annan.international and annan.roles == ["UN Secretary-General"]

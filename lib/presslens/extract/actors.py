@@ -139,6 +139,7 @@ class LocalActor:
     # of, office or context (see EVIDENCE_WEIGHTS).
     evidence: Counter = field(default_factory=Counter)
     role_country: dict[str, str | None] = field(default_factory=dict)
+    international: bool = False     # holds an office of an international body here
 
     def add_role(self, role: str, country: str | None, how: str = "title") -> None:
         if role and role.lower() not in {r.lower() for r in self.roles}:
@@ -709,7 +710,7 @@ class ActorFinder:
                 continue
             # A person the text gives no state: the article's dominant one, weakly (one vote
             # against three for a title, so that a visitor's own title elsewhere wins).
-            if not actor.evidence and context:
+            if not actor.evidence and context and not actor.international:
                 actor.evidence[(context, "context")] += 1
             if not actor.country and actor.evidence:
                 actor.country = weighted_country(actor.evidence)
@@ -726,6 +727,10 @@ class ActorFinder:
         or the office table ('National Security Advisor' -> USA); and a demonym just before
         the name ('Iraqi Ahmed Chalabi')."""
         for role, country in self.person_roles(span):
+            if role and not country and self._international_office(role):
+                person.international = True  # "UN Secretary-General": no member state's official
+                person.add_role(role, None)
+                continue
             how = "title" if role else "of"
             if not country and role and (office := self._office_state(role)):
                 country, how = office, "office"
@@ -735,6 +740,12 @@ class ActorFinder:
         if before is not None and before.text[:1].isupper() and not is_title_token(before) and (
                 found := self.geo.lookup(before.text)) and found[1] == "demonym":
             person.evidence[(found[0], "demonym")] += 1
+
+    def _international_office(self, role: str) -> bool:
+        """'UN Secretary-General', 'Secretary General of NATO': an office of an international body."""
+        words = re.split(r"\s+", role.replace("-", " "))
+        return any(international_name(" ".join(words[i:j]), self.agents)
+                   for i in range(len(words)) for j in range(i + 1, min(i + 6, len(words)) + 1))
 
     def _office_state(self, role: str) -> str | None:
         """The office table's state for a role, also when the role ends in a longer office
