@@ -21,7 +21,7 @@ ACTORS_TABLE := $(wildcard data/actors.yml)
 NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 TEMPLATE_FILES := $(shell find lib/presslens/templates -type f 2>/dev/null)
 
-.PHONY: help setup extract reports test test-fast lab eval bench lint clean clean-all
+.PHONY: help setup extract reports test test-fast lab eval bench bench-site lint clean clean-all
 
 help: ## list the targets
 	@echo "PressLens: make TARGET [CORPUS=path/to/articles] [WORKERS=N]"
@@ -64,6 +64,9 @@ eval: $(VENV)/.installed ## run the public benchmark suites from ../shared/eval
 
 bench: $(VENV)/.installed ## extraction speed, caches, memory at scale and Dask vs bare spaCy, in one run
 	PRESSLENS_SHARED=$(SHARED) nice -n 10 $(BIN)/python benchmarks/bench_extract.py --workers $(WORKERS)
+
+bench-site: $(STORE)/presslens.duckdb ## report site: warm kernels vs one bare papermill + nbconvert run, 1 and 2 workers, site size
+	$(BIN)/python benchmarks/bench_site.py --store $(STORE) --workers 1,2
 
 lint: $(VENV)/.installed ## ruff
 	$(BIN)/ruff check lib tests

@@ -142,7 +142,8 @@ def views_site_args(tmp_path_factory):
     at = next(i for i, cell in enumerate(nb.cells) if "views.header" in cell.source)
     nb.cells.insert(at + 1, nbformat.v4.new_code_cell(f"raise RuntimeError({BROKEN_MESSAGE!r})"))
     nbformat.write(nb, path)
-    return {"settings": Settings.from_env(root=root, top_actors=2, top_themes=1, max_briefs=3),
+    return {"settings": Settings.from_env(root=root, min_mentions=1, top_actors=2, top_themes=1,
+                                          max_briefs=3),
             "workers": 2, "only": {"actor", "theme", "article"}}
 
 

@@ -5,6 +5,7 @@ Python API, never a downloaded browser. Screenshots go to pytest's temporary fol
 $PRESSLENS_SCREENSHOTS when set.
 """
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -89,18 +90,36 @@ def visit(browser):
 def test_browser_index_search_filters_as_you_type(site, visit, shots):
     out, _ = site
     visit.open(out / "index.html")
-    items = visit.page.locator("li[data-name]")
-    total = items.count()
-    assert total >= 19
+    actors = visit.page.locator("#actors tbody tr")
+    total = len(json.loads(visit.page.locator("#actors-data").text_content()))
+    assert actors.count() == min(total, 50)  # paged
+    assert visit.page.locator("#actors .pager-info").inner_text().startswith(f"{total} of {total}")
     visit.page.fill("#search", "iran")
-    visible = [n for n in items.evaluate_all("els => els.filter(e => !e.hidden).map(e => e.dataset.name)")]
-    assert 0 < len(visible) < total
-    assert all("iran" in name for name in visible)
+    names = actors.evaluate_all("els => els.map(e => e.dataset.name)")
+    assert 0 < len(names) < total and all("iran" in name for name in names)
+    themes = visit.page.locator("li[data-name]")
+    assert all("iran" in n for n in themes.evaluate_all(
+        "els => els.filter(e => !e.hidden).map(e => e.dataset.name)"))
     visit.page.screenshot(path=shots / "index-search.png")
     visit.page.fill("#search", "no report is called this")
     assert visit.page.locator("#nomatch").is_visible()
     visit.page.fill("#search", "")
-    assert items.evaluate_all("els => els.filter(e => e.hidden).length") == 0
+    assert actors.count() == min(total, 50)
+    visit.assert_clean()
+
+
+def test_browser_index_lists_actors_without_a_page_and_pages_through_them(site, visit):
+    out, _ = site
+    visit.open(out / "index.html")
+    rows = json.loads(visit.page.locator("#actors-data").text_content())
+    with_page = [r for r in rows if r[5]]
+    assert 0 < len(with_page) < len(rows)  # every actor is listed, linked when it has a page
+    linked = visit.page.locator("#actors tbody tr a").evaluate_all("els => els.map(e => e.textContent)")
+    assert linked == [r[0] for r in rows[:50] if r[5]]
+    if len(rows) > 50:
+        visit.page.locator("#actors .pager button", has_text="next").click()
+        first = visit.page.locator("#actors tbody tr td").first.inner_text()
+        assert first == rows[50][0]
     visit.assert_clean()
 
 
@@ -108,13 +127,13 @@ def test_browser_follow_links_index_actor_theme_article(site, visit, shots):
     out, _ = site
     page = visit.page
     visit.open(out / "index.html")
-    page.locator("section[data-group='person'] li a").first.click()
+    page.locator("#actors tbody tr a").first.click()
     page.wait_for_load_state("load")
     assert Path(page.url).name.startswith("actor-")
     assert "Actor profile" in page.locator(".pl-header").inner_text()
     assert page.locator("nav.pl-toc a").count() >= 5
     assert page.locator("img[src^='data:image/png']").count() >= 2
-    assert page.locator("table.dataTable").count() >= 1  # itables ran, offline
+    assert page.locator("table.dataTable").count() >= 1  # itables ran, offline, from assets/
     page.screenshot(path=shots / "actor-profile.png", full_page=True)
 
     page.locator("a[href^='theme-']").first.click()
@@ -142,6 +161,43 @@ def test_browser_every_page_loads_offline_without_errors(site, visit):
     for path in pages:
         visit.open(path)
         assert visit.page.title(), path.name
+    assert any(u.endswith("/assets/datatables.js") for u in visit.requests)  # shared, not embedded
+    visit.assert_clean()
+
+
+def test_browser_site_opens_from_an_unpacked_zip(site, visit, tmp_path):
+    out, _ = site
+    archive = shutil.make_archive(str(tmp_path / "site"), "zip", out)
+    unpacked = tmp_path / "unpacked"
+    shutil.unpack_archive(archive, unpacked)
+    visit.open(unpacked / "index.html")
+    visit.page.locator("#actors tbody tr a").first.click()
+    visit.page.wait_for_load_state("load")
+    assert visit.page.locator("table.dataTable").count() >= 1
+    assert all(u.startswith(unpacked.as_uri()) for u in visit.requests if u.startswith("file:"))
+    visit.assert_clean()
+
+
+@pytest.fixture(scope="module")
+def self_contained_site(sample_store, tmp_path_factory):
+    from presslens.config import Settings
+    from presslens.reports import build_reports
+
+    out = tmp_path_factory.mktemp("self-contained")
+    summary = build_reports(sample_store, out, settings=Settings.from_env(top_actors=1),
+                            only={"actor"}, workers=1, self_contained=True)
+    return out, summary
+
+
+def test_browser_self_contained_page_needs_nothing_beside_it(self_contained_site, visit, tmp_path):
+    out, summary = self_contained_site
+    assert summary["failed"] == [] and not (out / "assets").exists()
+    (profile,) = out.glob("actor-*.html")
+    alone = tmp_path / profile.name  # mailed: the page alone in a folder
+    shutil.copy(profile, alone)
+    visit.open(alone)
+    assert visit.page.locator("table.dataTable").count() >= 1
+    assert [u for u in visit.requests if u.startswith("file:")] == [alone.as_uri()]
     visit.assert_clean()
 
 

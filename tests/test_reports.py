@@ -556,3 +556,96 @@ def test_reports_subject_pages_show_their_own_scope(site):
     assert re.search(r"named in \d+ articles?", profile)
     theme = next(out.glob("theme-*.html")).read_text()
     assert re.search(r"found in \d+ articles?", theme)
+
+
+# ------------------------------------------------------------------ local paths, on demand, kills
+
+
+@pytest.mark.slow
+def test_reports_pages_name_no_local_path(site, sample_store):
+    out, _ = site
+    assert not Path(sample_store).resolve().is_relative_to(ROOT)  # the store is outside the project
+    local = {str(Path(sample_store).resolve()), str(out.resolve()), str(ROOT), str(Path.home())}
+    pages = sorted(out.glob("*.html"))
+    assert len(pages) >= 10
+    for page in pages:
+        text = page.read_text()
+        found = [path for path in local if path in text]
+        assert found == [], (page.name, found)
+    overview = (out / "overview.html").read_text()
+    assert "sample" in overview  # the store shown by its corpus name
+
+
+def _links(index: Path) -> set[str]:
+    text = index.read_text()
+    links = set(re.findall(r'href="([^"#]+\.html)"', text))
+    for name in ("actors", "articles"):
+        rows = json.loads(re.search(rf'id="{name}-data">(.*?)</script>', text, re.S).group(1))
+        links |= {row[5 if name == "actors" else 3] for row in rows} - {""}
+    return links
+
+
+@pytest.mark.slow
+def test_reports_on_demand_page_joins_the_site(views_store, tmp_path):
+    below = views_store.sql("SELECT actor_id, name FROM actors ORDER BY n_mentions, name LIMIT 1").iloc[0]
+    out = tmp_path / "site"
+    settings = Settings.from_env(min_mentions=1000, max_briefs=1)  # no actor reaches the threshold
+    first = reports.build_reports(views_store.path, out, settings=settings, workers=1, only={"article"})
+    assert not [r for r in first["reports"] if r["kind"] == "actor"]
+    again = reports.build_reports(views_store.path, out, settings=settings, workers=1,
+                                  requested=Requested(actors=[below["name"]]))
+    assert [(r["kind"], r["status"]) for r in again["reports"] if r["status"] != "up to date"] == \
+        [("actor", "rebuilt")]
+    page = reports.page_name("actor", below["actor_id"])
+    assert (out / page).exists() and page in _links(out / "index.html")
+    assert json.loads((out / "site.json").read_text())["reports"][f"actor:{below['actor_id']}"] == page
+    later = reports.build_reports(views_store.path, out, settings=settings, workers=1)  # a full run
+    assert page in {r["filename"] for r in later["reports"]} and (out / page).exists()
+
+
+def _complete(page: Path) -> bool:
+    return page.read_text().rstrip().endswith("</html>")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kill_at", ["start", "first page", "half the pages"])
+def test_reports_killed_build_leaves_a_site_that_opens_and_the_next_run_completes(views_store, tmp_path,
+                                                                                kill_at):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "site"
+    command = [sys.executable, "-m", "presslens", "reports", "--store", str(views_store.path), "--out",
+               str(out), "--min-mentions", "1", "--actors", "2", "--themes", "1", "--briefs", "3",
+               "--workers", "2", "-q"]
+    assert subprocess.run(command, cwd=ROOT, capture_output=True).returncode == 0
+    before = _links(out / "index.html")
+    pages = sorted(p for p in out.glob("*.html") if p.name != "index.html")
+    started = time.time()
+    build = subprocess.Popen([*command, "--force"], cwd=ROOT, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+    wanted = {"start": 0, "first page": 1, "half the pages": len(pages) // 2}[kill_at]
+    deadline = time.time() + 120
+    while time.time() < deadline and build.poll() is None:
+        fresh = [p for p in pages if p.stat().st_mtime > started]
+        if len(fresh) >= wanted and (wanted or time.time() - started > 1.5):
+            break
+        time.sleep(0.05)
+    assert build.poll() is None, "the build ended before the kill point"
+    os.kill(build.pid, signal.SIGKILL)
+    build.wait()
+    # the previous site still opens: its index, every page it links to, each page whole
+    assert _links(out / "index.html") == before
+    assert all((out / link).exists() and _complete(out / link) for link in before)
+    assert load_state(out / reports.STATE_FILE)
+    time.sleep(2)  # the workers notice their build is gone and stop
+    rerun = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    assert rerun.returncode == 0, rerun.stderr
+    assert re.search(r"\d+ reports: \d+ rebuilt, \d+ up to date, 0 failed", rerun.stdout)
+    assert all(_complete(p) for p in out.glob("*.html"))
+    assert not list(out.rglob(".*.tmp"))
+    state = load_state(out / reports.STATE_FILE)
+    assert {v["status"] for v in state.values()} == {"ok"} and len(state) == len(pages)
