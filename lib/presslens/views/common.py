@@ -82,13 +82,6 @@ def country_name(iso3: object) -> str:
     return gazetteer().name(str(iso3))
 
 
-def _articles(st: Store) -> pd.DataFrame:
-    """The articles table with a source for every row (NO_SOURCE when missing)."""
-    articles = st.table("articles")
-    articles["source"] = articles["source"].fillna(NO_SOURCE).replace("", NO_SOURCE)
-    return articles
-
-
 def _with_source(articles: pd.DataFrame) -> pd.DataFrame:
     """Articles (or rows with a source column) with NO_SOURCE where the source is missing."""
     return articles.assign(source=articles["source"].fillna(NO_SOURCE).replace("", NO_SOURCE))
@@ -123,15 +116,6 @@ def _dated(counts: pd.DataFrame, freq: str) -> tuple[pd.DataFrame, str]:
         return dated, freq
     freq = _freq(dated["date"], freq)
     return dated.assign(period=_period(dated["date"], freq)), freq
-
-
-def _titles(st: Store) -> dict[str, str]:
-    articles = st.table("articles")
-    return dict(zip(articles["article_id"], articles["title"], strict=True))
-
-
-def _count(st: Store, table: str) -> int:
-    return int(st.sql(f'SELECT count(*) AS n FROM "{table}"')["n"].iloc[0])
 
 
 def _codebook_path(st: Store) -> str:

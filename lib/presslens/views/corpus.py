@@ -12,20 +12,34 @@ from presslens.views.common import (
     KIND_LABELS,
     KINDS,
     _all_periods,
-    _articles,
     _attrs,
-    _count,
     _empty,
     _freq,
     _join_interactions,
     _period,
     _text,
     _theme_label,
-    _titles,
     _when,
+    _with_source,
     date_range,
 )
 from presslens.views.markup import _links, actor_link, article_link, theme_link
+
+# The overview reads the whole store (pages about one subject read by key: views.reads).
+
+
+def _articles(st: Store) -> pd.DataFrame:
+    """The articles table with a source for every row (NO_SOURCE when missing)."""
+    return _with_source(st.table("articles"))
+
+
+def _titles(st: Store) -> dict[str, str]:
+    articles = st.table("articles")
+    return dict(zip(articles["article_id"], articles["title"], strict=True))
+
+
+def _count(st: Store, table: str) -> int:
+    return int(st.sql(f'SELECT count(*) AS n FROM "{table}"')["n"].iloc[0])
 
 
 def corpus_summary(st: Store) -> pd.DataFrame:
