@@ -135,6 +135,13 @@ def test_interactions_lexicon_small_file(tmp_path, nlp):
     ("Sanctions were imposed on Iran by the United States.", {(USA, "SANCTION", IRN)}),
     ("Sanctions on Iran were lifted by the United States.", {(USA, "RETREAT", IRN)}),
     ("Talks were held between Iran and China.", {(IRN, "CONSULT", CHN), (CHN, "CONSULT", IRN)}),
+    # what a demand, threat or accusation is about is no event of its own
+    ("China demanded that Japan apologise.", {(CHN, "REQUEST", "country:JPN")}),
+    ("North Korea threatened to strike South Korea.",
+     {("country:PRK", "THREATEN", "country:KOR")}),
+    ("Iran accused Israel of attacking its ships.", {(IRN, "ACCUSE", "country:ISR")}),
+    # the speaker of a reported threat
+    ("Iran said it would retaliate against Israel.", {(IRN, "THREATEN", "country:ISR")}),
 ])
 def test_interactions_rules(nlp, lexicon, text, expected):
     found = interactions(nlp, lexicon, text)

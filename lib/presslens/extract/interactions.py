@@ -50,7 +50,7 @@ LIST_OPTIONS = ("light_verbs", "reverse_light_verbs", "reducing_verbs", "promise
                 "target_prepositions", "noun_target_prepositions", "negators", "intent_words", "obligation_words",
                 "condition_words", "hypothetical_words", "circumstance_prepositions",
                 "publication_objects", "publication_types", "noun_source_prepositions",
-                "from_place_types")
+                "from_place_types", "framing_types")
 TYPE_OPTIONS = ("obligation_type", "condition_type")
 OPTION_KEYS = frozenset({*LIST_OPTIONS, *TYPE_OPTIONS, "plural_references"})
 REFERENCE_KINDS = frozenset({"country", "person", "any"})
@@ -118,6 +118,7 @@ class TriggerLexicon(NamedTuple):
     plural_references: dict[str, str]
     noun_source_prepositions: frozenset[str] = frozenset()
     from_place_types: frozenset[str] = frozenset()
+    framing_types: frozenset[str] = frozenset()
     path: Path | None = None
 
 
@@ -208,7 +209,7 @@ def load_triggers(path: str | Path | None = None) -> TriggerLexicon:
     for key in TYPE_OPTIONS:
         if options.get(key) is not None and options[key] not in PLOVER_TYPES:
             fail(f"options.{key}", f"must name a PLOVER type, not {options[key]!r}")
-    for name in ("publication_types", "from_place_types"):
+    for name in ("publication_types", "from_place_types", "framing_types"):
         unknown_types = [t for t in options.get(name) or [] if t not in PLOVER_TYPES]
         if unknown_types:
             fail(f"options.{name}", f"must name PLOVER types, not {unknown_types[0]!r}")
@@ -287,6 +288,7 @@ def load_triggers(path: str | Path | None = None) -> TriggerLexicon:
         plural_references={k.lower(): v for k, v in references.items()},
         noun_source_prepositions=words("noun_source_prepositions"),
         from_place_types=frozenset(lists["from_place_types"]),
+        framing_types=frozenset(lists["framing_types"]),
         path=file,
     )
 
@@ -552,11 +554,29 @@ def _hits(doc: Doc, lexicon: TriggerLexicon, inside_actor: set[int]) -> list[_Hi
             else:
                 hit.event_type = lexicon.intent.get(hit.event_type, hit.event_type)
     kept += _obligation_hits(doc, lexicon, obliged_verbs | set(by_token))
+    framing = {h.token.i for h in kept if h.event_type in lexicon.framing_types}
+    kept = [h for h in kept if not _framed(h.token, framing)]
     for hit in kept:
         # The main event of a sentence is not the hypothetical one ("... if it is attacked").
         hit.depth = _depth(hit.token) + (HYPOTHETICAL_RANK if _in_condition(hit.token, lexicon)
                                          else 0)
     return kept
+
+
+def _framed(token: Token, framing: set[int]) -> bool:
+    """True when `token` is what a demand, threat or accusation is about ('threatened to
+    strike', 'demanded that Japan apologise', 'accused Iran of attacking'): no event itself."""
+    current = token
+    for _ in range(4):
+        if current.dep_ == "conj":
+            current = current.head
+            continue
+        if current.dep_ in {"xcomp", "ccomp"}:
+            return current.head.i in framing
+        if current.dep_ == "pcomp" and current.head.dep_ == "prep":
+            return current.head.head.i in framing
+        return False
+    return False
 
 
 def _in_condition(token: Token, lexicon: TriggerLexicon) -> bool:
