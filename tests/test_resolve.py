@@ -266,3 +266,10 @@ def test_resolve_acronym_with_two_unseen_expansions_stays_apart():
     actors, *_ = resolve(_docs({"a1": ["National Liberation Front"], "a2": ["NLF"],
                                 "a3": ["National Land Fund"]}))
     assert "NLF" in set(actors.name)
+
+
+def test_resolve_hyphenated_particle_is_one_spelling(nlp):
+    actors, _ = resolve_texts(nlp, ["Amir Tamim bin Hamad Al Thani of Qatar spoke.",
+                                    "Amir Tamim bin Hamad Al-Thani of Qatar agreed."])
+    thani = actors[actors.name.str.startswith("Tamim")]
+    assert len(thani) == 1 and thani.iloc[0].n_articles == 2

@@ -123,7 +123,8 @@ def override_aliases(overrides: list[Override]) -> dict[str, tuple[str, str]]:
 def _person_key(name: str) -> str:
     """Fold a personal name, keeping middle initials and generation ('george h w bush', 'george
     bush sr'): they tell people apart; `same_person_name` decides which forms are one person."""
-    parts = [p.strip(".,") for p in re.split(r"\s+", fold(name)) if p.strip(".,")]
+    # "Al-Thani" and "Al Thani" are one spelling.
+    parts = [p.strip(".,") for p in re.split(r"[\s\-]+", fold(name)) if p.strip(".,")]
     return " ".join(parts)
 
 
