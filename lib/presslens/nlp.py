@@ -64,7 +64,8 @@ class DocCache:
         folder.mkdir(parents=True, exist_ok=True)
         self.nlp = nlp
         self.path = folder / f"{pipeline_key(nlp)}.sqlite"
-        self.db = sqlite3.connect(self.path)
+        # Several runs may share the cache: wait for another writer rather than fail.
+        self.db = sqlite3.connect(self.path, timeout=120)
         self.db.execute("CREATE TABLE IF NOT EXISTS docs (key TEXT PRIMARY KEY, data BLOB)")
         # Small facts read from a parse (the people it names), so that a warm run need not
         # read the Doc twice; `version` says which code produced them.

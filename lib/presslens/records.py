@@ -150,7 +150,8 @@ class RecordCache:
     def __init__(self, path: Path):
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self.db = sqlite3.connect(path)
+        # Several runs may share the cache: wait for another writer rather than fail.
+        self.db = sqlite3.connect(path, timeout=120)
         self.db.execute("CREATE TABLE IF NOT EXISTS records (key TEXT PRIMARY KEY, data BLOB)")
 
     def keys_present(self, keys: Iterable[str]) -> set[str]:
