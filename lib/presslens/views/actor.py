@@ -80,6 +80,8 @@ def actor_roles(st: Store, actor_id: str) -> pd.DataFrame:
     roles = roles.merge(_read(st, "articles", actor_id)[["article_id", "date"]], on="article_id",
                         how="left")
     roles["country"] = roles["country"].fillna("")
+    if "office" in roles.columns:  # one canonical office per state; the forms stay in the store
+        roles["role"] = roles["office"].fillna(roles["role"]).str.replace(r" \([A-Z]{3}\)$", "", regex=True)
     table = roles.groupby(["role", "country"], sort=False).agg(
         first_seen=("date", "min"), last_seen=("date", "max"),
         articles=("article_id", "nunique")).reset_index()
