@@ -56,7 +56,7 @@ test: $(VENV)/.installed ## run the whole test suite (notebooks and browser test
 test-fast: $(VENV)/.installed ## the tests without notebook execution and browser
 	PRESSLENS_SHARED=$(SHARED) $(BIN)/python -m pytest -q -m "not slow"
 
-lab: $(VENV)/.installed ## open JupyterLab on the exploration notebook with the PressLens kernel
+lab: $(STORE)/presslens.duckdb ## extract the corpus if needed, open JupyterLab on the exploration notebook
 	$(BIN)/jupyter lab notebooks/01-explore.ipynb
 
 eval: $(VENV)/.installed ## run the public benchmark suites from ../shared/eval
