@@ -448,3 +448,18 @@ def test_views_reads_are_what_the_fingerprint_hashes():
     assert plan.READS is views.reads.READS and plan.LINKS is views.reads.LINKS
     for kind in ("actor", "theme", "article"):
         assert all("$key" in query for query in views.reads.page_reads(kind).values()), kind
+
+
+def test_views_reads_of_a_rebuilt_store_are_not_served_from_the_last_one(views_store, tmp_path):
+    folder = tmp_path / "store"
+    first = _variant(views_store, folder)
+    actor = "ali-akbar-ahmadian"
+    assert len(views.reads.read(first, "actor", "mentions", actor))
+    first.close()  # as a notebook does before extracting again; the same meta (build time) on purpose
+    del first
+    mentions = views_store.table("mentions")
+    rebuilt = _variant(views_store, folder, mentions=mentions[mentions["actor_id"] != actor])
+    try:
+        assert views.reads.read(rebuilt, "actor", "mentions", actor).empty
+    finally:
+        rebuilt.close()

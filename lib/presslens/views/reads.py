@@ -17,6 +17,7 @@ The overview and validation pages read the whole store.
 
 from __future__ import annotations
 
+import weakref
 from collections import OrderedDict
 
 import pandas as pd
@@ -148,15 +149,20 @@ def corpus_figures(st: Store, name: str, key: str | None = None) -> pd.DataFrame
 
 
 # The views of one page ask for the same rows several times, and every page of a warm kernel
-# for the same corpus figures: keep the latest results. A result is keyed by the open store
-# (its folder, build time and connection) so that another or a rebuilt store is never served
-# rows it does not hold.
-_RECENT: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+# for the same corpus figures: keep the latest results of each open store. A store's results
+# are dropped when the Store object goes, so a reopened or rebuilt store is never served rows
+# it does not hold.
+_RECENT: OrderedDict[tuple[int, str, str | None], pd.DataFrame] = OrderedDict()
 _RECENT_SIZE = 64
+_WATCHED: set[int] = set()
 
 
 def _rows(st: Store, query: str, key: str | None) -> pd.DataFrame:
-    token = (str(st.path), str(st.meta.get("built")), id(st.con), query, key)
+    owner = id(st)
+    if owner not in _WATCHED:
+        _WATCHED.add(owner)
+        weakref.finalize(st, _forget, owner)
+    token = (owner, query, key)
     if token in _RECENT:
         _RECENT.move_to_end(token)
     else:
@@ -164,3 +170,9 @@ def _rows(st: Store, query: str, key: str | None) -> pd.DataFrame:
         while len(_RECENT) > _RECENT_SIZE:
             _RECENT.popitem(last=False)
     return _RECENT[token].copy()
+
+
+def _forget(owner: int) -> None:
+    _WATCHED.discard(owner)
+    for token in [t for t in _RECENT if t[0] == owner]:
+        del _RECENT[token]
