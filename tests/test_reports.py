@@ -374,10 +374,11 @@ def _notebook(folder: Path, name: str, *cells: str) -> None:
 def probe_notebooks(tmp_path_factory) -> Path:
     """Notebooks that leave a variable behind, look for it, loop forever, open a store."""
     folder = tmp_path_factory.mktemp("probe-notebooks")
-    _notebook(folder, "leave.ipynb", 'store = ""', "left_behind = 42",
+    _notebook(folder, "leave.ipynb", 'store = ""', "left_behind = 42\n_underscored = 1\nleft_behind",
               "from presslens.store import open_store\nst = open_store(store)\nprint('store', id(st))")
     _notebook(folder, "look.ipynb", 'store = ""\nvalue = "default"',
-              "print('sees left_behind:', 'left_behind' in dir())\nprint('value:', value)",
+              "print('sees left_behind:', 'left_behind' in dir(), '_underscored' in dir(), Out, _)\n"
+              "print('value:', value)",
               "from presslens.store import open_store\nst = open_store(store)\nprint('store', id(st))")
     _notebook(folder, "loop.ipynb", "x = 1", "while True:\n    pass")
     return folder
@@ -404,7 +405,7 @@ def test_reports_warm_kernel_pages_share_no_variables_but_one_store(probe_notebo
         worker.close()
     assert first["status"] == second["status"] == "ok", (first, second)
     look = _text(tmp_path / "look.html")
-    assert "sees left_behind: False" in look  # the namespace was reset between pages
+    assert "sees left_behind: False False {} \n" in look  # the namespace was reset between pages
     assert "value: injected" in look  # parameters injected after the parameters cell
     stores = re.findall(r"store (\d+)", _text(tmp_path / "leave.html") + look)
     assert len(stores) == 2 and stores[0] == stores[1]  # opened once per kernel

@@ -17,12 +17,23 @@ def new_page() -> None:
     from IPython import get_ipython
 
     shell = get_ipython()
-    shell.reset(new_session=False)
+    # What IPython's reset() does, but its full garbage collection (a third of a second
+    # with pandas and matplotlib loaded): every name the page made, its inputs and outputs.
+    hidden = shell.user_ns_hidden
+    for name in [n for n in shell.user_ns if n not in hidden and not _dunder(n)]:
+        del shell.user_ns[name]
+    for name in ("_", "__", "___"):
+        shell.user_ns[name] = ""
+    shell.history_manager.reset(new_session=False)
     shell.execution_count = 0  # the page's first cell is then cell 1, as when run alone
     _share_stores()
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+def _dunder(name: str) -> bool:
+    return name.startswith("__") and name.endswith("__")  # __builtins__, __name__: the module's own
 
 
 def _share_stores() -> None:
