@@ -142,6 +142,9 @@ def test_interactions_lexicon_small_file(tmp_path, nlp):
     ("Iran accused Israel of attacking its ships.", {(IRN, "ACCUSE", "country:ISR")}),
     # the speaker of a reported threat
     ("Iran said it would retaliate against Israel.", {(IRN, "THREATEN", "country:ISR")}),
+    # the passive subject of "is expected to" is who acts
+    ("Vladimir Putin is expected to meet with Xi Jinping.",
+     {("person:vladimir putin", "AGREE", "person:xi jinping")}),
 ])
 def test_interactions_rules(nlp, lexicon, text, expected):
     found = interactions(nlp, lexicon, text)
@@ -152,6 +155,8 @@ def test_interactions_rules(nlp, lexicon, text, expected):
 @pytest.mark.parametrize("text", [
     "The ministers met in Paris.",                 # a place is not a participant
     "Iran received weapons from Russia.",          # receiving a thing is no visit
+    "Iran has to meet the requirements.",          # fulfilling is no meeting
+    "Iran said the right must be preserved.",      # an obligation of no actor asks no one
     "The weather improved across the region.",     # no trigger
 ])
 def test_interactions_none(nlp, lexicon, text):

@@ -50,7 +50,7 @@ LIST_OPTIONS = ("light_verbs", "reverse_light_verbs", "reducing_verbs", "promise
                 "target_prepositions", "noun_target_prepositions", "negators", "intent_words", "obligation_words",
                 "condition_words", "hypothetical_words", "circumstance_prepositions",
                 "publication_objects", "publication_types", "noun_source_prepositions",
-                "from_place_types", "framing_types")
+                "from_place_types", "framing_types", "fulfilment_objects")
 TYPE_OPTIONS = ("obligation_type", "condition_type")
 OPTION_KEYS = frozenset({*LIST_OPTIONS, *TYPE_OPTIONS, "plural_references"})
 REFERENCE_KINDS = frozenset({"country", "person", "any"})
@@ -119,6 +119,7 @@ class TriggerLexicon(NamedTuple):
     noun_source_prepositions: frozenset[str] = frozenset()
     from_place_types: frozenset[str] = frozenset()
     framing_types: frozenset[str] = frozenset()
+    fulfilment_objects: frozenset[str] = frozenset()
     path: Path | None = None
 
 
@@ -289,6 +290,7 @@ def load_triggers(path: str | Path | None = None) -> TriggerLexicon:
         noun_source_prepositions=words("noun_source_prepositions"),
         from_place_types=frozenset(lists["from_place_types"]),
         framing_types=frozenset(lists["framing_types"]),
+        fulfilment_objects=words("fulfilment_objects"),
         path=file,
     )
 
@@ -469,10 +471,16 @@ def _intended(hit: _Hit, lexicon: TriggerLexicon) -> bool:
 
 
 def _obliged(hit: _Hit, lexicon: TriggerLexicon) -> Token | None:
-    """The verb that carries 'must' or 'should' over the trigger, if any."""
-    for token in (hit.token, *_governors(hit.token)):
-        if _aux(token, lexicon.obligation_words):
-            return token
+    """The verb that carries 'must' or 'should' over the trigger, if any, also across
+    coordination ('should cease to detain them or release them')."""
+    current = hit.token
+    for _ in range(4):
+        for token in (current, *_governors(current)):
+            if _aux(token, lexicon.obligation_words):
+                return token
+        if current.dep_ != "conj":
+            return None
+        current = current.head
     return None
 
 
@@ -515,6 +523,10 @@ def _hits(doc: Doc, lexicon: TriggerLexicon, inside_actor: set[int]) -> list[_Hi
                     c.dep_ == "dobj" and c.lemma_.lower() in lexicon.publication_objects
                     for c in token.children):
                 continue  # "released a report", "provided details": publishing, not yielding or aid
+            if hit.event_type == MEETING_TYPE and not hit.tokens and any(
+                    c.dep_ == "dobj" and c.lemma_.lower() in lexicon.fulfilment_objects
+                    for c in token.children):
+                continue  # "meet the requirements": fulfilling, not meeting anyone
             hits.append(hit)
             used.update(t.i for t in hit.tokens)
             if hit.noun is not None:
@@ -636,6 +648,9 @@ def _subject_tokens(verb: Token, depth: int = 0) -> tuple[list[Token], list[Toke
         objects = [c for c in head.children if c.dep_ in {"dobj"}]
         if objects and head.pos_ == "VERB":
             return objects, []
+        passive_subjects = [c for c in head.children if c.dep_ == "nsubjpass"]
+        if passive_subjects:
+            return passive_subjects, []     # "Putin is expected to meet X": Putin meets
         return _subject_tokens(head, depth + 1)
     if verb.dep_ == "pcomp":
         # "accused Iran of supplying", "thanked Moscow for condemning": the object does it.
@@ -916,6 +931,8 @@ def find_interactions(doc: Doc, mentions: Sequence[Mention], *,
     for hit in hits:
         roles = _roles(hit, actors, lexicon)
         sid = actors.sent_of[hit.token.i]
+        if hit.obliged is not None and not roles.targets:
+            continue    # "X said the right must be preserved" asks no actor for anything
         for source, target in _pairs(roles, hit.event_type, lexicon):
             key = (source, hit.event_type, target, sid)
             if key in seen:
