@@ -9,9 +9,22 @@
 - site: `build_reports`, which ties them together, and the index page.
 
 A page is executed again only when its fingerprint changed, it failed last time or its page
-is missing; the state file says which part changed. Subject pages (actor, theme, article)
-show their own scope in the header; the corpus summary is on the index (rewritten on every
-run) and the overview. `--force` refreshes every page.
+is missing; the state file says which part changed.
+
+Decision on corpus-wide figures: subject pages (actor, theme, article) show their own scope
+in the header (the articles naming the actor: how many, dates, sources), never the corpus's
+article count or date range; the corpus summary is on the index (rewritten on every run) and
+the overview (which reads everything). Figures inside a subject page that compare with the
+whole corpus (a theme's baseline share, the corpus tone line, "N of M articles", the time
+axis) are those of the run that last built the page; `--force` refreshes every page.
+
+Links: a page's fingerprint holds which of the pages it may link to are part of the site, so
+it is rebuilt when one of them appears or disappears. A page asked for by name joins the
+site map at once; the pages that name it link to it from their next rebuild.
+
+Failures are isolated: a page that raises or runs past its time limit still yields a page
+showing the error, the failing cell's code and its traceback; the index marks it; the other
+pages are built. Pages show the store by its corpus name, never a path of the machine.
 """
 
 from presslens.reports.kernels import KERNEL_ATTEMPTS, PageWorker, WorkerConfig, kernel_name, run_pages
