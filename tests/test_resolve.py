@@ -273,3 +273,10 @@ def test_resolve_hyphenated_particle_is_one_spelling(nlp):
                                     "Amir Tamim bin Hamad Al-Thani of Qatar agreed."])
     thani = actors[actors.name.str.startswith("Tamim")]
     assert len(thani) == 1 and thani.iloc[0].n_articles == 2
+
+
+def test_resolve_international_official_takes_no_state_from_other_articles(nlp):
+    actors, _ = resolve_texts(nlp, ["UN Secretary-General Kofi Annan spoke in Geneva.",
+                                    "Iraq welcomed Kofi Annan. Iraq said he was welcome in Iraq."])
+    annan = actors[actors.name == "Kofi Annan"].iloc[0]
+    assert pd.isna(annan.country) and "IRQ 1 (context 1)" == annan.country_evidence

@@ -171,12 +171,14 @@ class Cluster:
     sector: str | None = None
     # A person's country evidence across articles: (ISO3, how) -> number of articles.
     evidence: Counter = field(default_factory=Counter)
+    international: int = 0      # articles where the person holds an international body's office
 
     def absorb(self, other: Cluster) -> None:
         self.names.update(other.names)
         self.countries.update(other.countries)
         self.evidence.update(other.evidence)
         self.sector = self.sector or other.sector
+        self.international += other.international
         self.aliases.update(other.aliases)
         self.roles.extend(other.roles)
         self.members.extend(other.members)
@@ -187,6 +189,9 @@ class Cluster:
         if self.sector == "IGO" or self.kind == "group":
             return None
         if self.kind == "person" and self.evidence:
+            # An international official ("UN Secretary-General") has no state from settings.
+            if self.international and not self.text_country:
+                return None
             return weighted_country(self.evidence)
         return self.countries.most_common(1)[0][0] if self.countries else None
 
@@ -228,7 +233,7 @@ class Cluster:
 
 
 def _cluster_of(article_id: str, local: LocalActor, publisher: str | None = None) -> Cluster:
-    cluster = Cluster(local.kind, sector=local.sector)
+    cluster = Cluster(local.kind, sector=local.sector, international=int(local.international))
     cluster.names[local.name] += 1
     if local.country:
         cluster.countries[local.country] += 1
