@@ -419,9 +419,7 @@ def test_views_reads_take_the_key_as_a_parameter(busy_store):
 
 
 def test_views_style_pages_through_the_stylesheet_not_inline(busy_store, site_file):
-    from presslens.config import PACKAGE_DIR
-
-    stylesheet = (PACKAGE_DIR / "templates" / "presslens" / "static" / "presslens.css").read_text()
+    stylesheet = views.markup.STYLESHEET.read_text()
     markup = "".join([
         views.header(busy_store, "T", {"actor": "ali-akbar-ahmadian"}, site_file),
         views.toc(["Who"]), views.note("none"),
@@ -463,3 +461,9 @@ def test_views_reads_of_a_rebuilt_store_are_not_served_from_the_last_one(views_s
         assert views.reads.read(rebuilt, "actor", "mentions", actor).empty
     finally:
         rebuilt.close()
+
+
+def test_views_header_brings_the_stylesheet_only_outside_a_site(views_store, site_file):
+    alone = views.header(views_store, "T", {"actor": "ali-akbar-ahmadian"}, "")
+    assert alone.startswith("<style>") and ".pl-header" in alone.split("</style>")[0]
+    assert "<style" not in views.header(views_store, "T", {"actor": "ali-akbar-ahmadian"}, site_file)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from presslens.config import project_root
+from presslens.config import PACKAGE_DIR, project_root
 from presslens.store import Store
 from presslens.views.common import (
     NO_SOURCE,
@@ -31,6 +31,9 @@ from presslens.views.common import (
     resolve_theme,
 )
 from presslens.views.reads import read
+
+# The page stylesheet: site pages link it from the site's assets, standalone pages embed it.
+STYLESHEET = PACKAGE_DIR / "templates" / "presslens" / "static" / "presslens.css"
 
 
 @lru_cache(maxsize=16)
@@ -101,6 +104,9 @@ def header(st: Store, title: str, params: Mapping[str, object], site: str | Path
     whole corpus (or whose subject cannot be resolved) show the corpus. Keeping corpus-wide
     counts off subject pages lets the report runner leave them alone when unrelated
     articles are added.
+
+    Outside a site (`site=""`: a notebook run by hand, JupyterLab) the banner brings the
+    page stylesheet along; site pages link it once from the site's assets.
     """
     meta = st.meta
     facts = [
@@ -118,14 +124,21 @@ def header(st: Store, title: str, params: Mapping[str, object], site: str | Path
     shown = " ".join(
         f"<code>{html.escape(str(k))} = {html.escape(repr(v))}</code>" for k, v in params.items()
     )
+    style = "" if site else f"<style>{stylesheet()}</style>"
     return (
-        '<div class="pl-header">'
+        f'{style}<div class="pl-header">'
         f"{nav}"
         f'<div class="pl-title">PressLens &middot; {html.escape(title)}</div>'
         f'<div>{" &middot; ".join(facts)}</div>'
         + (f'<div class="pl-muted">Parameters: {shown}</div>' if shown else "")
         + "</div>"
     )
+
+
+@lru_cache(maxsize=1)
+def stylesheet() -> str:
+    """The page stylesheet (templates/presslens/static/presslens.css) the views' classes need."""
+    return STYLESHEET.read_text(encoding="utf-8")
 
 
 def _scope(st: Store, params: Mapping[str, object]) -> list[str]:
