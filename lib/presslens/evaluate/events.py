@@ -150,19 +150,16 @@ def store_events(texts: list[str], *, settings: Settings | None = None,
     store = open_store(Path(workdir) / "store")
     try:
         articles = set(store.table("articles")["article_id"])
-        found = store.sql(
-            "SELECT i.article_id, i.event_type, s.country AS source_country, "
-            "t.country AS target_country, i.missing_side FROM interactions i "
-            "LEFT JOIN actors s ON s.actor_id = i.source_actor_id "
-            "LEFT JOIN actors t ON t.actor_id = i.target_actor_id "
-            "WHERE NOT i.negated ORDER BY i.article_id, i.sentence_id")
+        interactions = store.table("interactions")
+        country = store.table("actors").set_index("actor_id")["country"]
     finally:
         store.close()
+    # The table's own order (by sentence, main clause first) decides which row comes first.
     by_article: dict[str, list] = defaultdict(list)
-    for row in found.itertuples():
+    for row in interactions[~interactions["negated"].astype(bool)].itertuples():
         by_article[row.article_id].append(HeldEvent(
-            row.event_type, _text_or_none(row.source_country),
-            _text_or_none(row.target_country), _text_or_none(row.missing_side)))
+            row.event_type, _text_or_none(country.get(row.source_actor_id)),
+            _text_or_none(country.get(row.target_actor_id)), _text_or_none(row.missing_side)))
     return [StoreEvents(by_article.get(ids[t.strip()], []), ids[t.strip()] in articles)
             for t in texts]
 
