@@ -177,3 +177,10 @@ def test_explore_papermill_command():
     ]
     assert " -p store data/processed/sample" in explore.papermill_command(
         "theme", "sanctions", explore.project_root() / "data" / "processed" / "sample")
+
+
+def test_explore_matches_far_behind_the_best_are_left_out():
+    # 'Berlin' is close enough to 'Blinkin' on its own (0.62), but far behind 'Blinken' (0.86).
+    ranked = explore._ranked([("Berlin", "germany"), ("Blinken", "antony-blinken")], "Blinkin", 5)
+    assert ranked["id"].tolist() == ["antony-blinken"]
+    assert explore._ranked([("Berlin", "germany")], "Blinkin", 5)["id"].tolist() == ["germany"]

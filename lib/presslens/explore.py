@@ -25,6 +25,7 @@ from presslens.errors import UserError
 from presslens.store import DATABASE, Store
 
 CLOSE_ENOUGH = 0.6  # below this a suggestion misleads more than it helps
+CLOSE_BEHIND_BEST = 0.15
 SUGGESTIONS = 5
 REPORT_NOTEBOOKS = {"actor": "10-actor-profile", "theme": "20-theme-report",
                     "article_id": "30-article-brief"}
@@ -100,6 +101,8 @@ def _ranked(keys: Iterable[tuple[str, str]], text: str, n: int) -> pd.DataFrame:
         if score >= CLOSE_ENOUGH and score > best.get(ident, (-1.0, ""))[0]:
             best[ident] = (score, str(key))
     ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))[:n]
+    # Far behind the best, a match is noise ('Germany' for 'Blinkin' next to 'Blinken').
+    ranked = [item for item in ranked if item[1][0] >= ranked[0][1][0] - CLOSE_BEHIND_BEST]
     return pd.DataFrame([{"id": i, "matched": key, "score": round(score, 2)}
                          for i, (score, key) in ranked], columns=["id", "matched", "score"])
 
