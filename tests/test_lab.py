@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
+import psutil
 import pytest
 
 pytestmark = pytest.mark.slow
@@ -34,7 +35,6 @@ if not Path(CHROMIUM).exists():
     pytest.skip(f"Chromium is not installed ({CHROMIUM}): apt-get install chromium (.ci/run installs "
                 "it); Playwright's own browsers are not used", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is a dev dependency")
-psutil = pytest.importorskip("psutil", reason="psutil comes with ipykernel")
 
 NOTEBOOK = "notebooks/01-explore.ipynb"
 STARTUP = 120  # seconds for the server to answer; the machine may be busy
