@@ -340,3 +340,11 @@ def test_actors_official_of_an_international_body_takes_no_state_from_the_settin
     found, _ = actors_of(nlp, "UN Secretary-General Kofi Annan visited Iraq. Iraq welcomed him. Iraq agreed.")
     annan = found.actors["person:kofi annan"]
     assert annan.country is None and annan.international and annan.roles == ["UN Secretary-General"]
+
+
+def test_actors_several_states_bodies_and_outlets_are_no_state_agent(nlp):
+    found, by_text = actors_of(nlp, "Thailand said the governments of South East Asia agreed. "
+                                    "The Canadian Press reported that the Army of Thailand moved.")
+    assert "governments" not in by_text
+    assert not any(a.sector == "MED" for a in found.actors.values())
+    assert ("agent:THA:MIL", "name") in by_text["Army"]          # written as a name

@@ -76,6 +76,10 @@ palace house building tower hall mosque church cathedral temple airport stadium 
 bridge prison embassy program programme initiative plan project fund act
 administration government cabinet campaign
 """.split())
+# Bodies a state has one of: in the plural without a state ("governments") they are several.
+ONE_PER_STATE = frozenset("""
+government regime administration army military navy judiciary legislature cabinet parliament
+""".split())
 # Generation markers that keep a father and a son apart ("George Bush Sr", "Jr.").
 GENERATION_MARKERS = frozenset({"sr", "jr", "senior", "junior", "ii", "iii", "iv"})
 # Weights of a person's country evidence: what the text says beats what the setting suggests.
@@ -783,9 +787,10 @@ class ActorFinder:
         text = " ".join(t.text for t in tokens)
         if (found := self.agents.institutions.get(fold(text))) is not None:
             return found
-        # "Government", "Army" tagged as organisations: the state's agent of that sector.
+        # "Government", "Army" tagged as organisations: the state's agent of that sector (not
+        # "Canadian Press": only a state's own government, forces and police).
         sector = self.agents.agent_nouns.get((tokens[-1].lemma_.lower(),)) if len(tokens) == 1 else None
-        return sector
+        return sector if sector in {"GOV", "MIL", "COP"} else None
 
     def _state_word(self, token: Token) -> str | None:
         """The state a modifier names: 'Iraqi', 'U.S.', 'Iraq' ('s), 'Cairo', 'United States'."""
@@ -879,7 +884,12 @@ class ActorFinder:
                 i += 1
                 continue
             start, end, kind, what = found
-            state = (self._modifier_state(doc, start, end)
+            modifier = self._modifier_state(doc, start, end)
+            if modifier is None and doc[end - 1].tag_ in {"NNS", "NNPS"} and (
+                    doc[end - 1].lemma_.lower() in ONE_PER_STATE):
+                i = end
+                continue  # "governments of South East Asia": several states, not one
+            state = (modifier
                      or only(c for t, c in countries if sent_of[t] == sent_of[start])
                      or only(c for t, c in countries if paragraph_of[t] == paragraph_of[start])
                      or dominant)
@@ -904,7 +914,9 @@ class ActorFinder:
                 actor = LocalActor(key, f"{self.agents.sector_labels[what]} ({place})", "agent", state,
                                    sector=what)
             actors.setdefault(key, actor)
-            add(doc[start:end], key, "name" if kind == "institution" else "agent")
+            # A capitalised name ("the Army", "Government") is written as a name; "police" is not.
+            written_as_name = kind == "institution" or doc[start].text[:1].isupper() and not doc[start].is_sent_start
+            add(doc[start:end], key, "name" if written_as_name else "agent")
             taken.update(range(start, end))
 
     def _city_or_unknown(self, text: str) -> bool:
