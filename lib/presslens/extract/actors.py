@@ -896,11 +896,13 @@ class ActorFinder:
             i = end
             if state is None:
                 continue
-            # "U.S. Senate", "United States Senate" as one name, when the state words are not a
+            # A capitalised name ("the Army", "Government") is written as a name; "police" is not.
+            written_as_name = kind == "institution" or doc[start].text[:1].isupper() and not doc[start].is_sent_start
+            # "U.S. Senate", "United States Navy" as one name, when the state words are not a
             # mention of their own.
             for width in (3, 2, 1):
                 first = start - width
-                if kind == "institution" and first >= 0 and not taken & set(range(first, start)) and (
+                if written_as_name and first >= 0 and not taken & set(range(first, start)) and (
                         doc[first].text[:1].isupper() and doc[first].lower_ != "the"
                         and self.geo.lookup(doc[first:start].text)):
                     start = first
@@ -914,8 +916,6 @@ class ActorFinder:
                 actor = LocalActor(key, f"{self.agents.sector_labels[what]} ({place})", "agent", state,
                                    sector=what)
             actors.setdefault(key, actor)
-            # A capitalised name ("the Army", "Government") is written as a name; "police" is not.
-            written_as_name = kind == "institution" or doc[start].text[:1].isupper() and not doc[start].is_sent_start
             add(doc[start:end], key, "name" if written_as_name else "agent")
             taken.update(range(start, end))
 
