@@ -1162,8 +1162,8 @@ def _entity_around(token: Token) -> Span:
 def _one_person_or_act(head: Token) -> bool:
     """'a cleric', 'X, a Shia cleric', 'he is a lawmaker': one person, not a collective; and
     'opposition to the plan' is an act, not the opposition."""
-    if head.dep_ in {"appos", "attr"}:
-        return True
+    if head.dep_ in {"appos", "attr"} and not head.text[:1].isupper():
+        return True  # "X, a Shia cleric"; not "Image: United States Navy"
     if head.tag_ == "NN" and any(c.dep_ == "det" and c.lower_ in {"a", "an", "one", "another", "each"}
                                  for c in head.children):
         return True
