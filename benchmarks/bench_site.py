@@ -7,6 +7,11 @@ page (shared assets included). Not a test: figures, not assertions.
 
     python benchmarks/bench_site.py --store data/processed/sample
     python benchmarks/bench_site.py --store /tmp/wh200 --workers 2 --out /tmp/site-bench
+    python benchmarks/bench_site.py --store /tmp/wh200 --then-store /tmp/wh210  # + an update
+
+The bare run is timed before and after the builds (the machine's load drifts); the ratio
+uses their mean. With --then-store (the same corpus with articles added), the last site is
+brought up to date from it: pages rebuilt and time.
 """
 
 from __future__ import annotations
@@ -62,12 +67,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", default="1,2", help="worker counts to measure (default 1,2)")
     parser.add_argument("--min-mentions", type=int, default=None)
     parser.add_argument("--self-contained", action="store_true")
+    parser.add_argument("--then-store", help="the same corpus with articles added: update the site")
     args = parser.parse_args(argv)
 
     scratch = Path(tempfile.mkdtemp(prefix="presslens-bench-site-"))
     try:
-        bare = bare_run_seconds(scratch)
-        print(f"bare papermill + nbconvert, two-cell notebook: {bare:.2f} s a page (median of 3)")
+        bare_before = bare_run_seconds(scratch)
+        print(f"bare papermill + nbconvert, two-cell notebook: {bare_before:.2f} s a page (median of 3)")
         settings = Settings.from_env(min_mentions=args.min_mentions)
         rows = []
         for workers in (int(w) for w in args.workers.split(",")):
@@ -85,11 +91,21 @@ def main(argv: list[str] | None = None) -> int:
                 kinds[report["kind"]] = kinds.get(report["kind"], 0) + 1
             rows.append((workers, built, len(summary["failed"]), seconds, per_page, size, pages))
             print(f"{workers} worker(s): {built} pages built ({json.dumps(kinds)}), "
-                  f"{len(summary['failed'])} failed, {seconds:.1f} s total, {per_page:.2f} s a page "
-                  f"= {per_page / bare:.3f} of the bare run; site {size / 1e6:.1f} MB, "
-                  f"{size / max(pages, 1) / 1e3:.0f} KB a page with shared assets")
+                  f"{len(summary['failed'])} failed, {seconds:.1f} s total, {per_page:.2f} s a page; "
+                  f"site {size / 1e6:.1f} MB, {size / max(pages, 1) / 1e3:.0f} KB a page with shared assets")
             for filename, error in summary["failed"][:5]:
                 print(f"  FAILED {filename}: {error}")
+        if args.then_store:
+            started = time.perf_counter()
+            update = build_reports(args.then_store, out, settings=settings, workers=workers,
+                                   self_contained=args.self_contained)
+            rebuilt = [r for r in update["reports"] if r["status"] != "up to date"]
+            print(f"update from {Path(args.then_store).name}: {len(rebuilt)} of {update['total']} pages "
+                  f"rebuilt in {time.perf_counter() - started:.1f} s "
+                  f"({json.dumps({k: sum(r['kind'] == k for r in rebuilt) for k in kinds})})")
+        bare_after = bare_run_seconds(scratch)
+        bare = (bare_before + bare_after) / 2
+        print(f"bare papermill + nbconvert again: {bare_after:.2f} s a page; mean {bare:.2f} s")
         print("\nworkers  pages  failed  total s  s/page  ratio to bare  site MB  KB/page")
         for workers, built, failed, seconds, per_page, size, pages in rows:
             print(f"{workers:>7}  {built:>5}  {failed:>6}  {seconds:>7.1f}  {per_page:>6.2f}  "
