@@ -167,3 +167,17 @@ def test_pipeline_extracts_an_article_longer_than_the_model_limit_whole(tmp_path
     assert (quotes["start"] > 1_000_000).any()
     actors = pd.read_parquet(store / "actors.parquet")
     assert {"Olaf Scholz", "Emmanuel Macron"} <= set(actors["name"])
+
+
+@pytest.mark.parametrize("text, names, surnames", [
+    ("Xi Jinping met Putin.", ["Xi Jinping"], ["Jinping", "Putin"]),
+    ("Jinping and Xi were absent; Putin's aides spoke.", ["Xi Jinping"], ["Jinping", "Putin"]),
+    ("Moscow answered.", [], []),
+])
+def test_records_context_lists_the_known_people_a_text_can_name(text, names, surnames):
+    # A superset of what the finder can match ("Jinping and Xi" is listed): never stale.
+    from presslens.extract.actors import ActorFinder
+    from presslens.records import KnownPeople
+
+    finder = ActorFinder(known_people=["Xi Jinping", "Vladimir Putin", "Olaf Scholz"])
+    assert KnownPeople(finder).context(text) == "\n".join(names) + "\x1e" + "\n".join(surnames)
