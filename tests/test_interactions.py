@@ -290,3 +290,69 @@ def test_interactions_publishing_is_not_yielding_or_aid(nlp, lexicon, text):
 def test_interactions_release_of_prisoners_stays_retreat(nlp, lexicon):
     assert (IRN, "RETREAT", "country:GBR") in triples(
         interactions(nlp, lexicon, "Iran released two British prisoners on Monday."))
+
+
+# -- reports: events with one side count and are said to be left out of the network ------------
+@pytest.fixture(scope="module")
+def one_sided_store(views_store, tmp_path_factory):
+    """The views store with two two-sided events and two whose text names one side only."""
+    import pandas as pd
+
+    from presslens.store import open_store, write_store
+
+    data = {name: views_store.table(name) for name in views_store.tables}
+    data["interactions"] = pd.DataFrame({
+        "article_id": ["iran-china-talks"] * 4, "sentence_id": [0, 1, 2, 3],
+        "source_actor_id": ["iran", "china", "iran", None],
+        "event_type": ["CONSULT", "AGREE", "REJECT", "ASSAULT"],
+        "target_actor_id": ["china", "iran", None, "iran"],
+        "trigger": ["met", "agreed", "rejected", "attack"], "negated": [False] * 4,
+        "text": ["Iran met China.", "China and Iran agreed.", "Iran rejected the proposal.",
+                 "The attack on Iran."],
+        "missing_side": [None, None, "target", "source"]})
+    folder = tmp_path_factory.mktemp("one-sided") / "store"
+    write_store(folder, data, dict(views_store.meta))
+    st = open_store(folder)
+    yield st
+    st.close()
+
+
+def test_interactions_one_sided_counted_in_tables_and_stated_under_the_network(one_sided_store):
+    from presslens import plots, views
+
+    pairs = views.interaction_pairs(one_sided_store)
+    assert pairs["interactions"].sum() == 4
+    named = set(zip(pairs["source_name"], pairs["target_name"], strict=True))
+    assert ("Iran", views.NOT_NAMED) in named and (views.NOT_NAMED, "Iran") in named
+    assert views.NOT_NAMED in views.table_html(pairs)
+
+    article = views.article_interactions(one_sided_store, "iran-china-talks")
+    assert list(article["from"]).count(views.NOT_NAMED) == 1
+    assert list(article["to"]).count(views.NOT_NAMED) == 1
+
+    iran = views.actor_interactions(one_sided_store, "iran")
+    assert len(iran) == 4 and (iran["partner_name"] == views.NOT_NAMED).sum() == 2
+    partners = views.actor_partners(one_sided_store, "iran")
+    assert partners["interactions"].sum() == 4
+
+    summary = dict(views.corpus_summary(one_sided_store).values)
+    assert summary["Interactions"] == "4 (2 with one side not named)"
+
+    graph = views.interaction_graph(one_sided_store)
+    assert graph.number_of_edges() == 2 and None not in graph.nodes
+    assert graph.graph["one_sided"] == 2 and graph.graph["events"] == 4
+    fig = plots.interaction_network(graph)
+    texts = [t.get_text() for ax in fig.axes for t in ax.texts]
+    assert any(t.startswith("Not drawn: 2 events name only one side") for t in texts)
+
+
+def test_interactions_only_one_sided_events_give_a_figure_that_says_so(one_sided_store):
+    import networkx as nx
+
+    from presslens import plots
+
+    graph = nx.DiGraph(one_sided=3, events=3)
+    fig = plots.interaction_network(graph)
+    texts = [t.get_text() for ax in fig.axes for t in ax.texts]
+    assert any("No event names both sides" in t and "3 events" in t for t in texts)
+    assert plots.interaction_network(nx.DiGraph()) is None

@@ -287,9 +287,17 @@ def theme_cooccurrence(matrix: pd.DataFrame, n: int = 12) -> Figure | None:
 
 def interaction_network(graph: nx.DiGraph, max_labels: int = 40) -> Figure | None:
     """Actors as nodes (sized by mentions, coloured by kind), interactions as arrows
-    (coloured by the most frequent PLOVER type, width by count), with a legend."""
-    if graph is None or graph.number_of_edges() == 0:
+    (coloured by the most frequent PLOVER type, width by count), with a legend.
+
+    Events whose text names one side only cannot be arrows; their number
+    (views.interaction_graph's graph.graph["one_sided"]) is stated under the network, and a
+    corpus with only such events gets a figure that says so instead of nothing.
+    """
+    if graph is None:
         return None
+    one_sided = int(graph.graph.get("one_sided", 0))
+    if graph.number_of_edges() == 0:
+        return _one_sided_only(one_sided) if one_sided else None
     pos = _layout(graph)
     mentions = np.array([graph.nodes[n].get("mentions", 1) for n in graph.nodes], dtype=float)
     sizes = 120 + 1400 * np.sqrt(mentions / max(mentions.max(), 1))
@@ -323,6 +331,28 @@ def interaction_network(graph: nx.DiGraph, max_labels: int = 40) -> Figure | Non
                            label=KIND_LABELS[k]) for k in kinds]
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small",
                   title="event type / actor kind", frameon=False)
+        if one_sided:
+            ax.text(0.0, -0.02, _one_sided_note(one_sided), transform=ax.transAxes,
+                    ha="left", va="top", fontsize="small", color="#555555")
+    return fig
+
+
+def _one_sided_note(one_sided: int) -> str:
+    """What the network leaves out: events with one side not named."""
+    events = "event names" if one_sided == 1 else "events name"
+    return (f"Not drawn: {one_sided:,} {events} only one side (the other is not named "
+            "in the text); the table counts them.")
+
+
+def _one_sided_only(one_sided: int) -> Figure:
+    """A small figure saying that no event names both sides, so there is no network."""
+    with _style(grid=False):
+        fig, axes = _figure(1.0)
+        ax = axes[0, 0]
+        ax.set_axis_off()
+        ax.text(0.0, 0.5, "No event names both sides, so there is no network. "
+                + _one_sided_note(one_sided), transform=ax.transAxes, ha="left",
+                va="center", fontsize="small", wrap=True)
     return fig
 
 

@@ -46,6 +46,7 @@ from presslens.views.common import (
     KIND_LABELS,
     KINDS,
     NO_SOURCE,
+    NOT_NAMED,
     PERCENT_COLUMNS,
     THEME_UNDERLINE,
     country_name,
@@ -100,8 +101,8 @@ from presslens.views.theme import (
 )
 
 __all__ = [
-    "KINDS", "KIND_BACKGROUNDS", "KIND_LABELS", "LONG_TABLE", "NO_SOURCE", "PERCENT_COLUMNS",
-    "THEME_UNDERLINE",
+    "KINDS", "KIND_BACKGROUNDS", "KIND_LABELS", "LONG_TABLE", "NO_SOURCE", "NOT_NAMED",
+    "PERCENT_COLUMNS", "THEME_UNDERLINE",
     "actor_by_source", "actor_card", "actor_interactions", "actor_link", "actor_partners",
     "actor_presence", "actor_quotes", "actor_roles", "actor_themes", "actor_tone_over_time",
     "actor_trends", "article_actors", "article_card", "article_html", "article_interactions",

@@ -32,6 +32,8 @@ THEME_UNDERLINE = "#c0392b"
 
 
 NO_SOURCE = "(no source)"
+# The side of an interaction whose text names no actor (interactions.missing_side).
+NOT_NAMED = "(not named)"
 
 
 PERCENT_COLUMNS = frozenset({"share", "baseline"})  # fractions shown as percentages
@@ -90,10 +92,13 @@ def _with_source(articles: pd.DataFrame) -> pd.DataFrame:
 def _join_interactions(table: pd.DataFrame, actors: pd.DataFrame,
                        articles: pd.DataFrame) -> pd.DataFrame:
     """Interactions with their actors' names and kinds and their article's date, source and
-    title; `actors` and `articles` are indexed by id and cover the rows' actors and articles."""
+    title; `actors` and `articles` are indexed by id and cover the rows' actors and articles.
+    A side the text does not name (null id) is named NOT_NAMED, so it is counted and shown."""
     table = table.assign(
-        source_name=table["source_actor_id"].map(actors["name"]),
-        target_name=table["target_actor_id"].map(actors["name"]),
+        source_name=table["source_actor_id"].map(actors["name"]).where(
+            table["source_actor_id"].notna(), NOT_NAMED),
+        target_name=table["target_actor_id"].map(actors["name"]).where(
+            table["target_actor_id"].notna(), NOT_NAMED),
         source_kind=table["source_actor_id"].map(actors["kind"]),
         target_kind=table["target_actor_id"].map(actors["kind"]),
         date=table["article_id"].map(articles["date"]),

@@ -42,6 +42,15 @@ def _count(st: Store, table: str) -> int:
     return int(st.sql(f'SELECT count(*) AS n FROM "{table}"')["n"].iloc[0])
 
 
+def _interaction_count(st: Store) -> str:
+    """All interactions, saying how many name only one side (they count like the others)."""
+    counts = st.sql('SELECT count(*) AS n, count(*) FILTER (WHERE source_actor_id IS NULL '
+                    'OR target_actor_id IS NULL) AS one_sided FROM interactions').iloc[0]
+    one_sided = int(counts["one_sided"])
+    return f"{int(counts['n']):,}" + (f" ({one_sided:,} with one side not named)"
+                                      if one_sided else "")
+
+
 def corpus_summary(st: Store) -> pd.DataFrame:
     """What is in the store: articles, sources, dates and the size of every layer."""
     articles = st.table("articles")
@@ -61,7 +70,7 @@ def corpus_summary(st: Store) -> pd.DataFrame:
         ("Actor mentions", f"{_count(st, 'mentions'):,}"),
         ("Theme hits", f"{_count(st, 'themes'):,}"),
         ("Quotes", f"{_count(st, 'quotes'):,}"),
-        ("Interactions", f"{_count(st, 'interactions'):,}"),
+        ("Interactions", _interaction_count(st)),
         ("Model", _text(st.meta.get("model"))),
         ("Built", _when(st.meta.get("built"))),
     ]
@@ -248,6 +257,8 @@ def interactions(st: Store, *, include_negated: bool = False) -> pd.DataFrame:
 def interaction_pairs(st: Store, n: int = 20, *, site: str | Path = "") -> pd.DataFrame:
     """The most frequent directed pairs (who acts on whom), negated events left out.
 
+    An event whose text names one side only is a pair with that side shown as NOT_NAMED.
+
     Returns:
         Columns source_actor_id, target_actor_id, from, to (links), events (counts by PLOVER
         type), interactions, articles, example (a sentence).
@@ -258,7 +269,7 @@ def interaction_pairs(st: Store, n: int = 20, *, site: str | Path = "") -> pd.Da
     if table.empty:
         return _empty(columns)
     rows = []
-    for (src, tgt), group in table.groupby(["source_actor_id", "target_actor_id"]):
+    for (src, tgt), group in table.groupby(["source_actor_id", "target_actor_id"], dropna=False):
         types = group["event_type"].value_counts()
         rows.append({
             "source_actor_id": src, "target_actor_id": tgt,
@@ -283,9 +294,14 @@ def interaction_graph(st: Store, *, max_nodes: int = 40, min_count: int = 1) -> 
     Nodes carry name, kind, mentions; edges carry count, event_type (the most frequent
     PLOVER type between the pair) and types (count per type). Only the max_nodes actors
     with the most interactions are kept, and edges seen at least min_count times.
+    An edge needs both sides: graph.graph["one_sided"] counts the events left out because
+    the text names one side only, graph.graph["events"] all events (negated left out).
     """
     graph = nx.DiGraph()
     table = interactions(st)
+    two_sided = table["source_actor_id"].notna() & table["target_actor_id"].notna()
+    graph.graph.update(events=len(table), one_sided=int((~two_sided).sum()))
+    table = table[two_sided]
     if table.empty:
         return graph
     edges = table.groupby(["source_actor_id", "target_actor_id"])

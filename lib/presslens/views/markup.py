@@ -79,7 +79,10 @@ def _links(link, keys: Iterable, texts: Iterable, site: str | Path) -> list[str]
 
 
 def actor_link(actor_id: str, name: str, site: str | Path) -> str:
-    """The actor's name, linked to their profile when it is part of the site."""
+    """The actor's name, linked to their profile when it is part of the site; a side with
+    no actor (null id, e.g. NOT_NAMED) is plain text."""
+    if not isinstance(actor_id, str):
+        return html.escape(_text(name))
     return link(f"actor:{actor_id}", name, site)
 
 
