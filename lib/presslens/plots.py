@@ -23,12 +23,12 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-KINDS = ("person", "organization", "country", "group")
+KINDS = ("person", "organization", "country", "group", "agent")
 KIND_LABELS = {"person": "People", "organization": "Organisations", "country": "Countries",
-               "group": "Groups"}
+               "group": "Groups", "agent": "Agents"}
 # Same hues as views.KIND_BACKGROUNDS, saturated for bars and nodes.
 KIND_COLORS = {"person": "#e69f00", "organization": "#3b7dc4", "country": "#3a9f4a",
-               "group": "#8e5cb5"}
+               "group": "#8e5cb5", "agent": "#c4573b"}
 # PLOVER event types: cooperative ones in blues and greens, conflictual ones in reds and browns.
 PLOVER_COLORS = {
     "AGREE": "#1b9e77", "CONSULT": "#4c9be8", "SUPPORT": "#2ca02c", "CONCEDE": "#98df8a",

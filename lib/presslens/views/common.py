@@ -15,17 +15,17 @@ from presslens.codebook import Theme, load_codebook
 from presslens.store import Store
 from presslens.views.reads import corpus_figures, read
 
-KINDS = ("person", "organization", "country", "group")
+KINDS = ("person", "organization", "country", "group", "agent")
 
 
 KIND_LABELS = {"person": "People", "organization": "Organisations", "country": "Countries",
-               "group": "Groups"}
+               "group": "Groups", "agent": "Agents"}
 
 
 # Light backgrounds for highlighted mentions; same hues as plots.KIND_COLORS. The page
 # stylesheet (templates/presslens/static/presslens.css) repeats them and THEME_UNDERLINE.
 KIND_BACKGROUNDS = {"person": "#fde3b0", "organization": "#cfe3f6", "country": "#d3efd0",
-                    "group": "#e8d9f3"}
+                    "group": "#e8d9f3", "agent": "#f6dccf"}
 
 
 THEME_UNDERLINE = "#c0392b"
