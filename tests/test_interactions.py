@@ -356,3 +356,28 @@ def test_interactions_only_one_sided_events_give_a_figure_that_says_so(one_sided
     texts = [t.get_text() for ax in fig.axes for t in ax.texts]
     assert any("No event names both sides" in t and "3 events" in t for t in texts)
     assert plots.interaction_network(nx.DiGraph()) is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a hostile act reported by someone else is their accusation of its doer
+    ("Turkey claimed that Syria had shelled Greece.",
+     {("country:SYR", "ASSAULT", "country:GRC"), ("country:TUR", "ACCUSE", "country:SYR")}),
+    # the victim reporting an attack by nobody named accuses no one named
+    ("Egypt said a rocket was fired at it from the border on Sunday.",
+     {(None, "ASSAULT", "country:EGY"), ("country:EGY", "ACCUSE", None)}),
+    # an unnamed report still accuses the doer, also inside a coordinated clause
+    ("A long report alleged that Chile was aware of the plan, and that the Chilean army "
+     "helped to plan and carry out killings.",
+     {("agent:CHL:MIL", "ASSAULT", None), (None, "ACCUSE", "agent:CHL:MIL")}),
+])
+def test_interactions_reported_attacks_are_accusations(nlp, lexicon, text, expected):
+    assert triples(interactions(nlp, lexicon, text)) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Chile said it struck rebel camps in Peru.",        # the doer reporting its own act
+    "Chile denied that its army attacked Peru.",        # a denial is no allegation
+    "Chile said Peru would attack it if talks failed.",  # a threat, not a reported attack
+])
+def test_interactions_no_accusation_without_an_alleged_act(nlp, lexicon, text):
+    assert "ACCUSE" not in {i.event_type for i in interactions(nlp, lexicon, text)}

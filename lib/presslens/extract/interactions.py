@@ -50,8 +50,9 @@ LIST_OPTIONS = ("light_verbs", "reverse_light_verbs", "reducing_verbs", "promise
                 "target_prepositions", "noun_target_prepositions", "negators", "intent_words", "obligation_words",
                 "condition_words", "hypothetical_words", "circumstance_prepositions",
                 "publication_objects", "publication_types", "noun_source_prepositions",
-                "from_place_types", "framing_types", "fulfilment_objects")
-TYPE_OPTIONS = ("obligation_type", "condition_type")
+                "from_place_types", "framing_types", "fulfilment_objects", "allegation_verbs",
+                "allegation_types")
+TYPE_OPTIONS = ("obligation_type", "condition_type", "allegation_type")
 OPTION_KEYS = frozenset({*LIST_OPTIONS, *TYPE_OPTIONS, "plural_references"})
 REFERENCE_KINDS = frozenset({"country", "person", "any"})
 ARTICLES = frozenset({"a", "an", "the"})
@@ -120,6 +121,9 @@ class TriggerLexicon(NamedTuple):
     from_place_types: frozenset[str] = frozenset()
     framing_types: frozenset[str] = frozenset()
     fulfilment_objects: frozenset[str] = frozenset()
+    allegation_verbs: frozenset[str] = frozenset()
+    allegation_types: frozenset[str] = frozenset()
+    allegation_type: str | None = None
     path: Path | None = None
 
 
@@ -210,7 +214,7 @@ def load_triggers(path: str | Path | None = None) -> TriggerLexicon:
     for key in TYPE_OPTIONS:
         if options.get(key) is not None and options[key] not in PLOVER_TYPES:
             fail(f"options.{key}", f"must name a PLOVER type, not {options[key]!r}")
-    for name in ("publication_types", "from_place_types", "framing_types"):
+    for name in ("publication_types", "from_place_types", "framing_types", "allegation_types"):
         unknown_types = [t for t in options.get(name) or [] if t not in PLOVER_TYPES]
         if unknown_types:
             fail(f"options.{name}", f"must name PLOVER types, not {unknown_types[0]!r}")
@@ -291,6 +295,9 @@ def load_triggers(path: str | Path | None = None) -> TriggerLexicon:
         from_place_types=frozenset(lists["from_place_types"]),
         framing_types=frozenset(lists["framing_types"]),
         fulfilment_objects=words("fulfilment_objects"),
+        allegation_verbs=words("allegation_verbs"),
+        allegation_types=frozenset(lists["allegation_types"]),
+        allegation_type=options.get("allegation_type"),
         path=file,
     )
 
@@ -871,6 +878,37 @@ def _pairs(roles: _Roles, event_type: str,
     return pairs
 
 
+def _reporter(token: Token, lexicon: TriggerLexicon) -> Token | None:
+    """The verb of saying whose reported clause holds `token` ('Israel said a mortar was fired
+    at it', 'a report alleged that troops carried out killings'), through coordination and
+    the noun phrases and clauses under that clause; None when a clause of another verb
+    ('hoped', 'denied') embeds it first."""
+    current = token
+    for _ in range(8):
+        if current.dep_ == "ccomp":
+            return current.head if current.head.lemma_.lower() in lexicon.allegation_verbs else None
+        if current.head.i == current.i or current.dep_ in {"advcl", "relcl", "acl"}:
+            return None
+        current = current.head
+    return None
+
+
+def _allegations(hit: _Hit, pairs: list[tuple[str | None, str | None]], actors: ActorIndex,
+                 lexicon: TriggerLexicon) -> list[tuple[str | None, str | None, str]]:
+    """A hostile act reported by someone other than its doer is their accusation of the doer
+    (PLOVER/CAMEO code 'X said Y attacked Z' as X ACCUSE Y): (speaker, accused, verb) rows,
+    a side left None when the text names no actor for it (an unnamed report, a passive with no
+    agent)."""
+    if (hit.negated or not pairs or not lexicon.allegation_type
+            or hit.event_type not in lexicon.allegation_types
+            or (verb := _reporter(hit.token, lexicon)) is None):
+        return []
+    speakers = [k for t in _subject_tokens(verb)[0] for k in actors.keys(t)] or [None]
+    doers = list(dict.fromkeys(source for source, _ in pairs)) or [None]
+    return [(speaker, doer, verb.text) for speaker in speakers for doer in doers
+            if (speaker or doer) and speaker != doer]
+
+
 def _drop_covered(found: list[Interaction]) -> list[Interaction]:
     """A one-sided row says nothing more when the same sentence holds the same event with that
     side and a named other side."""
@@ -940,4 +978,11 @@ def find_interactions(doc: Doc, mentions: Sequence[Mention], *,
             seen.add(key)
             found.append(Interaction(sid, source, hit.event_type, target, hit.trigger,
                                      hit.negated, sents[sid].text.strip()))
+        pairs = _pairs(roles, hit.event_type, lexicon)
+        for speaker, accused, verb in _allegations(hit, pairs, actors, lexicon):
+            key = (speaker, lexicon.allegation_type, accused, sid)
+            if key not in seen:
+                seen.add(key)
+                found.append(Interaction(sid, speaker, lexicon.allegation_type, accused, verb,
+                                         False, sents[sid].text.strip()))
     return _drop_covered(found)
