@@ -124,7 +124,8 @@ def test_interactions_lexicon_small_file(tmp_path, nlp):
     # verbs of ending turn the event around
     ("The United States lifted sanctions on Iran.", {(USA, "RETREAT", IRN)}),
     # an object pronoun may mean the speaker of the clause around it, never its own subject
-    ("Russia said the United States had attacked it.", {(USA, "ASSAULT", "country:RUS")}),
+    ("Russia said the United States had attacked it.",
+     {(USA, "ASSAULT", "country:RUS"), ("country:RUS", "ACCUSE", USA)}),
     # phrases whose preposition names the recipient, on the verb or on the noun
     ("The United States presented evidence against Russia.", {(USA, "ACCUSE", "country:RUS")}),
     ("Iran raised concerns about China's policy.", {(IRN, "ACCUSE", CHN)}),
