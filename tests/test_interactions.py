@@ -382,3 +382,15 @@ def test_interactions_reported_attacks_are_accusations(nlp, lexicon, text, expec
 ])
 def test_interactions_no_accusation_without_an_alleged_act(nlp, lexicon, text):
     assert "ACCUSE" not in {i.event_type for i in interactions(nlp, lexicon, text)}
+
+
+@pytest.mark.parametrize("text, expected", [
+    # an act only hoped or foreseen, with no one named as doing it, is nobody's act
+    ("Chile hoped that Peruvian officials would be indicted.", set()),
+    ("Peruvian officials accused of fraud left Chile.", set()),
+    # a named doer keeps the intended act; a past act on a described noun stays
+    ("Chile said it would attack Peru.", {("country:CHL", "THREATEN", "country:PER")}),
+    ("There were ten Peruvian soldiers killed in the raid.", {(None, "ASSAULT", "country:PER")}),
+])
+def test_interactions_no_doer_of_a_hoped_act_or_a_label(nlp, lexicon, text, expected):
+    assert triples(interactions(nlp, lexicon, text)) == expected

@@ -360,6 +360,7 @@ class _Hit:
     promise: bool = False               # "promised aid": the act is only promised
     light: bool = False                 # the event comes from the object ("imposed sanctions")
     negated: bool = False
+    intended: bool = False              # only intended, hoped or future ("would be indicted")
     obliged: Token | None = None        # the verb of "Y must ...", when reported
     depth: int = 0
 
@@ -568,6 +569,7 @@ def _hits(doc: Doc, lexicon: TriggerLexicon, inside_actor: set[int]) -> list[_Hi
         elif refused and hit.event_type in lexicon.refused:
             hit.event_type, hit.negated = lexicon.refused[hit.event_type], False
         elif _intended(hit, lexicon):
+            hit.intended = True
             if lexicon.condition_type and _conditional(hit, lexicon):
                 hit.event_type = lexicon.condition_type
             else:
@@ -909,6 +911,15 @@ def _allegations(hit: _Hit, pairs: list[tuple[str | None, str | None]], actors: 
             if (speaker or doer) and speaker != doer]
 
 
+def _labelling(hit: _Hit, lexicon: TriggerLexicon) -> bool:
+    """A past participle of a demand, threat or accusation that labels its noun ('officials
+    accused of fraud', 'a man wanted for murder'): with no agent it reports no one's act.
+    Acts themselves stay ('ten soldiers killed in the raid')."""
+    token = hit.token
+    return (hit.event_type in lexicon.framing_types and token.dep_ == "acl"
+            and token.tag_ == "VBN" and not _agents(token))
+
+
 def _drop_covered(found: list[Interaction]) -> list[Interaction]:
     """A one-sided row says nothing more when the same sentence holds the same event with that
     side and a named other side."""
@@ -973,8 +984,8 @@ def find_interactions(doc: Doc, mentions: Sequence[Mention], *,
             continue    # "X said the right must be preserved" asks no actor for anything
         for source, target in _pairs(roles, hit.event_type, lexicon):
             key = (source, hit.event_type, target, sid)
-            if key in seen:
-                continue
+            if key in seen or (source is None and (hit.intended or _labelling(hit, lexicon))):
+                continue    # an intent or a label with no doer named is nobody's act
             seen.add(key)
             found.append(Interaction(sid, source, hit.event_type, target, hit.trigger,
                                      hit.negated, sents[sid].text.strip()))
