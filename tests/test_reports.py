@@ -650,3 +650,31 @@ def test_reports_killed_build_leaves_a_site_that_opens_and_the_next_run_complete
     assert not list(out.rglob(".*.tmp"))
     state = load_state(out / reports.STATE_FILE)
     assert {v["status"] for v in state.values()} == {"ok"} and len(state) == len(pages)
+
+
+def test_reports_digests_per_key_equal_the_correlated_ones(tiny_stores, monkeypatch):
+    from presslens.reports import plan
+    from presslens.views.reads import LINKS, READS
+
+    st = open_store(tiny_stores["added"])
+    real = st.con
+    try:
+        keys = sorted(st.sql("SELECT actor_id FROM actors")["actor_id"])
+        assert len(keys) > 8
+        together = {part: plan._rows_digests(st, query, keys) for part, query in READS["actor"].items()}
+        links = plan._link_targets(st, LINKS["actor"], keys)
+        monkeypatch.setattr(plan, "_SAMPLE_TOGETHER", 1)
+        monkeypatch.setattr(plan, "_SAMPLE_APART", 1)
+        clock = iter([0.0, 10.0, 10.0, 11.0] * 100)  # a key costs 10 s together, 1 s apart
+        monkeypatch.setattr(plan.time, "perf_counter", lambda: next(clock))
+        spy = []
+        st.con = type("Spy", (), {"execute": lambda self, sql, params=None: spy.append(params)
+                                  or real.execute(sql, params)})()
+        apart = {part: plan._rows_digests(st, query, keys) for part, query in READS["actor"].items()}
+        assert apart == together
+        assert {k: sorted(v) for k, v in plan._link_targets(st, LINKS["actor"], keys).items()} == \
+            {k: sorted(v) for k, v in links.items()}
+        assert sum(p == {"key": keys[-1]} for p in spy) == len(READS["actor"]) + 1  # one query per key
+    finally:
+        st.con = real
+        st.close()

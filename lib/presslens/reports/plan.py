@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -254,18 +255,47 @@ def _rows_digests(st: Store, query: str, keys: list[str]) -> dict[str, str]:
     if "$key" not in query:
         value = st.con.execute(digest.format(query=query)).fetchone()[0]
         return dict.fromkeys(keys, value)
-    correlated = digest.format(query=query.replace("$key", "k.key"))
-    found = st.con.execute(f"SELECT k.key, ({correlated}) FROM (SELECT unnest($keys) AS key) AS k",
-                           {"keys": keys}).fetchall()
-    return dict(found)
+    return _per_key(st, digest.format(query=query), keys)
 
 
 def _link_targets(st: Store, query: str, keys: list[str]) -> dict[str, list[str]]:
     """key -> the site keys ("actor:<id>", ...) the page of that key may link to."""
-    correlated = query.replace("$key", "k.key")
-    found = st.con.execute(f"SELECT k.key, (SELECT list(x) FROM ({correlated}) AS l(x)) "
-                           "FROM (SELECT unnest($keys) AS key) AS k", {"keys": keys}).fetchall()
-    return {key: [x for x in targets or [] if x] for key, targets in found}
+    found = _per_key(st, f"SELECT list(x) FROM ({query}) AS l(x)", keys)
+    return {key: [x for x in targets or [] if x] for key, targets in found.items()}
+
+
+# Keys tried each way before choosing how to evaluate a query for all of them.
+_SAMPLE_TOGETHER, _SAMPLE_APART = 48, 16
+
+
+def _per_key(st: Store, query: str, keys: list[str]) -> dict[str, object]:
+    """key -> the single value `query` returns with $key bound to it.
+
+    Either one correlated query over every key or one query per key, whichever was faster
+    on a sample: DuckDB runs a correlated query whose $key sits in a nested subquery (an
+    actor's co-mentions) in about 45 ms a key on 3,500 articles, where one query costs 5 ms;
+    simple ones cost well under 1 ms a key together.
+    """
+    def together(some: list[str]) -> dict[str, object]:
+        correlated = query.replace("$key", "k.key")
+        return dict(st.con.execute(f"SELECT k.key, ({correlated}) FROM (SELECT unnest($keys) AS key) AS k",
+                                   {"keys": some}).fetchall())
+
+    def apart(some: list[str]) -> dict[str, object]:
+        return {key: st.con.execute(query, {"key": key}).fetchone()[0] for key in some}
+
+    if len(keys) <= 4 * (_SAMPLE_TOGETHER + _SAMPLE_APART):
+        return together(keys)
+    first, second = keys[:_SAMPLE_TOGETHER], keys[_SAMPLE_TOGETHER:_SAMPLE_TOGETHER + _SAMPLE_APART]
+    started = time.perf_counter()
+    found = together(first)
+    each_together = (time.perf_counter() - started) / len(first)
+    started = time.perf_counter()
+    found.update(apart(second))
+    each_apart = (time.perf_counter() - started) / len(second)
+    rest = keys[len(first) + len(second):]
+    found.update(apart(rest) if each_apart < each_together else together(rest))
+    return found
 
 
 def _tables_known(query: str, tables: set[str]) -> bool:
