@@ -75,12 +75,16 @@ def main(argv: list[str] | None = None) -> int:
         bare_before = bare_run_seconds(scratch)
         print(f"bare papermill + nbconvert, two-cell notebook: {bare_before:.2f} s a page (median of 3)")
         settings = Settings.from_env(min_mentions=args.min_mentions)
+        # The store is read from one folder, as `presslens extract` rewrites it in place: the
+        # pages' parameters (the store's path) stay the same when the update comes.
+        store = scratch / "store"
+        shutil.copytree(args.store, store)
         rows = []
         for workers in (int(w) for w in args.workers.split(",")):
             out = Path(args.out or scratch / "site") / f"workers-{workers}"
             shutil.rmtree(out, ignore_errors=True)
             started = time.perf_counter()
-            summary = build_reports(args.store, out, settings=settings, workers=workers,
+            summary = build_reports(store, out, settings=settings, workers=workers,
                                     self_contained=args.self_contained)
             seconds = time.perf_counter() - started
             size, pages = site_size(out)
@@ -96,8 +100,10 @@ def main(argv: list[str] | None = None) -> int:
             for filename, error in summary["failed"][:5]:
                 print(f"  FAILED {filename}: {error}")
         if args.then_store:
+            shutil.rmtree(store)
+            shutil.copytree(args.then_store, store)
             started = time.perf_counter()
-            update = build_reports(args.then_store, out, settings=settings, workers=workers,
+            update = build_reports(store, out, settings=settings, workers=workers,
                                    self_contained=args.self_contained)
             rebuilt = [r for r in update["reports"] if r["status"] != "up to date"]
             print(f"update from {Path(args.then_store).name}: {len(rebuilt)} of {update['total']} pages "
