@@ -144,9 +144,9 @@ def _long_article(n_chars: int) -> str:
         paragraphs.append(
             f"Chancellor Olaf Scholz met President Emmanuel Macron in Paris on day {i}. "
             f"\"We agreed on the sanctions,\" Scholz said after talks number {i}. "
-            f"Germany and France will impose new tariffs on steel, the ministers said.\n\n")
+            f"Germany and France will impose new tariffs on steel, the ministers said.")
         i += 1
-    return "".join(paragraphs)
+    return "\n\n".join(paragraphs)
 
 
 @pytest.mark.slow
