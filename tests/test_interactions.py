@@ -394,3 +394,27 @@ def test_interactions_no_accusation_without_an_alleged_act(nlp, lexicon, text):
 ])
 def test_interactions_no_doer_of_a_hoped_act_or_a_label(nlp, lexicon, text, expected):
     assert triples(interactions(nlp, lexicon, text)) == expected
+
+
+def _with_countries(nlp, lexicon, text: str) -> set[tuple[str, str, str]]:
+    """Triples found with the article's actor countries, as the pipeline passes them."""
+    doc = nlp(text)
+    found = ActorFinder()(doc)
+    return triples(find_interactions(doc, found.mentions, lexicon=lexicon,
+                                     countries={k: a.country for k, a in found.actors.items()}))
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a stance stated for the speaker's own state is the speaker's
+    ("Chilean Foreign Minister Ana Soto said Chile would not enter talks with Peru.",
+     {("person:ana soto", "REJECT", "country:PER")}),
+    ("Chilean President Ana Soto said that Chile was willing to work with Peru.",
+     {("person:ana soto", "AGREE", "country:PER")}),
+    # another state's stance, or a past act of the own state, stays that state's
+    ("Chilean President Ana Soto said Peru would not enter talks with Bolivia.",
+     {("country:PER", "REJECT", "country:BOL")}),
+    ("Chilean President Ana Soto said Chile had signed a deal with Peru.",
+     {("country:CHL", "AGREE", "country:PER")}),
+])
+def test_interactions_speaker_of_a_stance_for_their_state(nlp, lexicon, text, expected):
+    assert _with_countries(nlp, lexicon, text) == expected

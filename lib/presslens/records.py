@@ -69,7 +69,8 @@ def core_records(doc, *, finder: ActorFinder, triggers,
     found = finder(doc)
     index = ActorIndex(doc, found.mentions, plural_references=triggers.plural_references)
     quotes = find_quotes(doc, found.mentions, cues=cues, index=index)
-    interactions = find_interactions(doc, found.mentions, lexicon=triggers, index=index)
+    interactions = find_interactions(doc, found.mentions, lexicon=triggers, index=index,
+                                     countries={k: a.country for k, a in found.actors.items()})
     return found, sentence_rows(doc), quotes, interactions
 
 

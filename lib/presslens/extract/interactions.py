@@ -26,7 +26,7 @@ actor mention (places used as locations, such as "in Moscow", are not recipients
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -920,6 +920,35 @@ def _labelling(hit: _Hit, lexicon: TriggerLexicon) -> bool:
             and token.tag_ == "VBN" and not _agents(token))
 
 
+def _state_of(key: str | None) -> str | None:
+    return key.split(":", 1)[1] if key and key.startswith("country:") else None
+
+
+def _stance(hit: _Hit, lexicon: TriggerLexicon) -> bool:
+    """True when the act is stated as intended, refused or possible ('would not enter',
+    'was willing to work'): a position its speaker takes, not a report of a past act."""
+    return hit.intended or hit.event_type in lexicon.refused.values() or any(
+        _aux(t, lexicon.intent_words) for t in (hit.token, *_governors(hit.token)))
+
+
+def _speaking_for_state(hit: _Hit, pairs: list[tuple[str | None, str | None]],
+                        actors: ActorIndex, lexicon: TriggerLexicon,
+                        countries: Mapping[str, str | None]) -> list[tuple[str | None, str | None]]:
+    """'Araghchi said Iran would not enter talks with the US': the stance is the speaker's,
+    stated for their own state, so the speaker is the source (Araghchi REJECT US). Only when
+    the reported clause's doer is the speaker's own state (or a pronoun for it)."""
+    if not countries or not _stance(hit, lexicon) or (verb := _reporter(hit.token, lexicon)) is None:
+        return pairs
+    speakers = [k for t in _subject_tokens(verb)[0] for k in actors.keys(t)
+                if not k.startswith("country:") and countries.get(k)]
+    if len(speakers) != 1:
+        return pairs
+    speaker, state = speakers[0], countries[speakers[0]]
+    return list(dict.fromkeys(
+        (speaker if source and _state_of(source) == state else source, target)
+        for source, target in pairs if target != speaker))
+
+
 def _drop_covered(found: list[Interaction]) -> list[Interaction]:
     """A one-sided row says nothing more when the same sentence holds the same event with that
     side and a named other side."""
@@ -954,7 +983,8 @@ def _main_meeting(hits: list[_Hit], actors: ActorIndex,
 
 
 def find_interactions(doc: Doc, mentions: Sequence[Mention], *,
-                      lexicon: TriggerLexicon, index: ActorIndex | None = None) -> list[Interaction]:
+                      lexicon: TriggerLexicon, index: ActorIndex | None = None,
+                      countries: Mapping[str, str | None] | None = None) -> list[Interaction]:
     """Who did what to whom in doc, by sentence, main clauses first within a sentence.
 
     Every trigger with at least one actor taking part gives rows; the side the text leaves
@@ -966,7 +996,10 @@ def find_interactions(doc: Doc, mentions: Sequence[Mention], *,
             must be among them.
         lexicon: from `load_triggers()`.
         index: the Doc's `ActorIndex` when the caller has one (built from mentions otherwise).
+        countries: actor key -> the ISO3 state the article gives it (`DocActors.actors`), when
+            known: a speaker's stance stated for their own state is the speaker's.
     """
+    countries = countries or {}
     actors = index if index is not None else ActorIndex(
         doc, mentions, plural_references=lexicon.plural_references)
     inside_actor = set(actors.by_token)
@@ -982,14 +1015,15 @@ def find_interactions(doc: Doc, mentions: Sequence[Mention], *,
         sid = actors.sent_of[hit.token.i]
         if hit.obliged is not None and not roles.targets:
             continue    # "X said the right must be preserved" asks no actor for anything
-        for source, target in _pairs(roles, hit.event_type, lexicon):
+        pairs = _speaking_for_state(hit, _pairs(roles, hit.event_type, lexicon), actors, lexicon,
+                                    countries)
+        for source, target in pairs:
             key = (source, hit.event_type, target, sid)
             if key in seen or (source is None and (hit.intended or _labelling(hit, lexicon))):
                 continue    # an intent or a label with no doer named is nobody's act
             seen.add(key)
             found.append(Interaction(sid, source, hit.event_type, target, hit.trigger,
                                      hit.negated, sents[sid].text.strip()))
-        pairs = _pairs(roles, hit.event_type, lexicon)
         for speaker, accused, verb in _allegations(hit, pairs, actors, lexicon):
             key = (speaker, lexicon.allegation_type, accused, sid)
             if key not in seen:
