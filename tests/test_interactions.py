@@ -418,3 +418,18 @@ def _with_countries(nlp, lexicon, text: str) -> set[tuple[str, str, str]]:
 ])
 def test_interactions_speaker_of_a_stance_for_their_state(nlp, lexicon, text, expected):
     assert _with_countries(nlp, lexicon, text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the phrase's own preposition names the recipient
+    ("Chile voiced concern over Peru's missile tests.", {("country:CHL", "ACCUSE", "country:PER")}),
+    # a reaction to a thing someone made reaches its maker
+    ("Chile welcomed a plan drafted by Peru.", {("country:CHL", "SUPPORT", "country:PER")}),
+    ("Chile signed a deal brokered by Peru.", {("country:CHL", "AGREE", None)}),
+    # first person inside quotation marks is the speaker outside them
+    ('"We highly appreciate the balanced position of our Indian friends," Putin told Modi.',
+     {("person:putin", "SUPPORT", "country:IND")}),
+])
+def test_interactions_recipients_of_phrases_and_made_things_and_quoted_speakers(
+        nlp, lexicon, text, expected):
+    assert triples(interactions(nlp, lexicon, text)) == expected

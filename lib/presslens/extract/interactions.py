@@ -51,7 +51,7 @@ LIST_OPTIONS = ("light_verbs", "reverse_light_verbs", "reducing_verbs", "promise
                 "condition_words", "hypothetical_words", "circumstance_prepositions",
                 "publication_objects", "publication_types", "noun_source_prepositions",
                 "from_place_types", "framing_types", "fulfilment_objects", "allegation_verbs",
-                "allegation_types")
+                "allegation_types", "authored_types")
 TYPE_OPTIONS = ("obligation_type", "condition_type", "allegation_type")
 OPTION_KEYS = frozenset({*LIST_OPTIONS, *TYPE_OPTIONS, "plural_references"})
 REFERENCE_KINDS = frozenset({"country", "person", "any"})
@@ -124,6 +124,7 @@ class TriggerLexicon(NamedTuple):
     allegation_verbs: frozenset[str] = frozenset()
     allegation_types: frozenset[str] = frozenset()
     allegation_type: str | None = None
+    authored_types: frozenset[str] = frozenset()
     path: Path | None = None
 
 
@@ -214,7 +215,8 @@ def load_triggers(path: str | Path | None = None) -> TriggerLexicon:
     for key in TYPE_OPTIONS:
         if options.get(key) is not None and options[key] not in PLOVER_TYPES:
             fail(f"options.{key}", f"must name a PLOVER type, not {options[key]!r}")
-    for name in ("publication_types", "from_place_types", "framing_types", "allegation_types"):
+    for name in ("publication_types", "from_place_types", "framing_types", "allegation_types",
+                 "authored_types"):
         unknown_types = [t for t in options.get(name) or [] if t not in PLOVER_TYPES]
         if unknown_types:
             fail(f"options.{name}", f"must name PLOVER types, not {unknown_types[0]!r}")
@@ -298,6 +300,7 @@ def load_triggers(path: str | Path | None = None) -> TriggerLexicon:
         allegation_verbs=words("allegation_verbs"),
         allegation_types=frozenset(lists["allegation_types"]),
         allegation_type=options.get("allegation_type"),
+        authored_types=frozenset(lists["authored_types"]),
         path=file,
     )
 
@@ -427,9 +430,10 @@ def _verb_hit(token: Token, lexicon: TriggerLexicon) -> _Hit | None:
             continue
         noun = _object_noun(token, lexicon, extra)
         if noun is not None:
-            event_type = _noun_entry(lexicon, noun)[0].event_type
-            return _Hit(token, event_type, [*extra, noun], reverse, noun, promise=promise,
-                        light=True)
+            entry, words = _noun_entry(lexicon, noun)
+            # "raised concerns about X": the noun phrase's own preposition names the recipient.
+            return _Hit(token, entry.event_type, [*extra, noun], reverse, noun, promise=promise,
+                        light=True, prepositions={t.lower_ for t in words if t.dep_ == "prep"})
     single = next((e for e in entries if not e.words), None)
     if single is None:
         return None
@@ -765,6 +769,12 @@ def _verb_roles(hit: _Hit, actors: ActorIndex, lexicon: TriggerLexicon) -> _Role
                 # "provide 105 million euros to Tunisia": "to" hangs on what is given.
                 _prep_targets(child, roles, actors, {"to"}, skip)
     _prep_targets(verb, roles, actors, preps, skip)
+    if not roles.targets and hit.event_type in lexicon.authored_types:
+        # "rejected a resolution proposed by Russia": a reaction to a thing reaches its maker.
+        for thing in (c for c in verb.children if c.dep_ == "dobj" and not actors.keys(c)):
+            for maker in (a for c in thing.children if c.dep_ == "acl" and c.tag_ == "VBN"
+                          for a in _agents(c)):
+                roles.add("targets", [k for k in actors.keys(maker) if k not in roles.sources])
     if noun is not None:
         object_of = hit.event_type in lexicon.object_of
         if hit.reverse:

@@ -10,6 +10,8 @@
 - "it", "its" to one country, organisation or group, and "they", "their" to a plural
   antecedent: the subject of an embedding clause that names actors, else the subject of the
   previous sentence;
+- "we", "our", "I" inside quotation marks to the subject of the sentence's verb outside them
+  ('"We appreciate China's position," Putin told Xi': Putin);
 - a noun phrase to its actors through apposition ("his counterpart Wang Yi"), modifiers
   ("Iranian officials", "Iran's army") and "of" ("the government of Iraq"), conjuncts included.
 """
@@ -33,6 +35,8 @@ other others some many several all most few three four five six seven eight nine
 such various certain individual member neighbouring neighboring foreign western eastern
 """.split())
 SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
+FIRST_PERSON = frozenset({"i", "me", "my", "we", "us", "our", "ours", "ourselves"})
+QUOTE_MARKS = frozenset({'"', "\u201c", "\u201d", "``", "''"})
 
 
 class ActorIndex:
@@ -121,7 +125,27 @@ class ActorIndex:
             if i > after and (kind == "any" or people):
                 self.references[i] = list(pair)
 
+    def _resolve_quoted_first_person(self) -> None:
+        """'"We appreciate ...," Putin told Xi': first-person words inside the quotation marks
+        are the speaker, the subject of the sentence's main verb outside them."""
+        for sent in self.sents:
+            marks = [t.i for t in sent if t.text in QUOTE_MARKS]
+            spans = list(zip(marks[::2], marks[1::2], strict=False))
+            if not spans:
+                continue
+            quoted = {i for start, end in spans for i in range(start + 1, end)}
+            root = sent.root
+            subjects = [c for c in root.children if c.dep_ in SUBJECT_DEPS and c.i not in quoted]
+            if root.i in quoted or len(subjects) != 1:
+                continue
+            keys = self.keys(subjects[0], pronouns=False)
+            for i in quoted:
+                token = self.doc[i]
+                if keys and token.lower_ in FIRST_PERSON and token.i not in self.by_token:
+                    self.references[token.i] = keys
+
     def _resolve_pronouns(self) -> None:
+        self._resolve_quoted_first_person()
         for token in self.doc:
             lower = token.lower_
             if token.pos_ != "PRON" or token.i in self.by_token or not (
