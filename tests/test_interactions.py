@@ -426,6 +426,8 @@ def test_interactions_speaker_of_a_stance_for_their_state(nlp, lexicon, text, ex
     # a reaction to a thing someone made reaches its maker
     ("Chile welcomed a plan drafted by Peru.", {("country:CHL", "SUPPORT", "country:PER")}),
     ("Chile signed a deal brokered by Peru.", {("country:CHL", "AGREE", None)}),
+    # assurances are a commitment, and those received come from the other side
+    ("Chilean farmers received assurances from Peru.", {("country:PER", "AGREE", "country:CHL")}),
     # first person inside quotation marks is the speaker outside them
     ('"We highly appreciate the balanced position of our Indian friends," Putin told Modi.',
      {("person:putin", "SUPPORT", "country:IND")}),
