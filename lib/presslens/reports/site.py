@@ -124,12 +124,16 @@ def build_reports(store_path: str | Path, out_dir: str | Path, *, settings: Sett
                 report.error = (previous or {}).get("error", "")
         todo.sort(key=lambda r: list(NOTEBOOKS).index(r.kind))  # slowest kinds first
         if todo:
+            # DuckDB keeps the memory of the planning queries (GBs on a large corpus) while the
+            # connection is open; the pages take as long as they take without it.
+            st.close()
             config = WorkerConfig(kernel=kernel_name(), root=str(root), out=str(out),
                                   notebooks_dir=str(notebooks_dir), corpus=corpus,
                                   timeout=settings.page_timeout if page_timeout is None else page_timeout,
                                   self_contained=self_contained)
             _execute(todo, state, state_path, config=config, self_contained=self_contained,
                      workers=max(1, workers or settings.workers), progress=progress)
+            st = open_store(store_path)
         save_state(state_path, state)
         write_index(st, reports, out / "index.html")
         if not requested:
