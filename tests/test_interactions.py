@@ -415,6 +415,10 @@ def _with_countries(nlp, lexicon, text: str) -> set[tuple[str, str, str]]:
      {("country:PER", "REJECT", "country:BOL")}),
     ("Chilean President Ana Soto said Chile had signed a deal with Peru.",
      {("country:CHL", "AGREE", "country:PER")}),
+    # the speaker's own state among the partners is not their recipient
+    ("Chilean President Ana Soto said she was ready to work with the new president to deepen "
+     "the comprehensive strategic partnership between Chile and Peru.",
+     {("person:ana soto", "SUPPORT", "country:PER")}),
 ])
 def test_interactions_speaker_of_a_stance_for_their_state(nlp, lexicon, text, expected):
     assert _with_countries(nlp, lexicon, text) == expected
@@ -428,6 +432,10 @@ def test_interactions_speaker_of_a_stance_for_their_state(nlp, lexicon, text, ex
     ("Chile signed a deal brokered by Peru.", {("country:CHL", "AGREE", None)}),
     # assurances are a commitment, and those received come from the other side
     ("Chilean farmers received assurances from Peru.", {("country:PER", "AGREE", "country:CHL")}),
+    # joining an actor is cooperation; joining a thing is no event
+    ("Chile joined the Shanghai Cooperation Organisation in 2023.",
+     {("country:CHL", "COOPERATE", "organization:shanghai cooperation organisation")}),
+    ("Chile joined the protest.", set()),
     # first person inside quotation marks is the speaker outside them
     ('"We highly appreciate the balanced position of our Indian friends," Putin told Modi.',
      {("person:putin", "SUPPORT", "country:IND")}),

@@ -51,7 +51,7 @@ LIST_OPTIONS = ("light_verbs", "reverse_light_verbs", "reducing_verbs", "promise
                 "condition_words", "hypothetical_words", "circumstance_prepositions",
                 "publication_objects", "publication_types", "noun_source_prepositions",
                 "from_place_types", "framing_types", "fulfilment_objects", "allegation_verbs",
-                "allegation_types", "authored_types")
+                "allegation_types", "authored_types", "actor_object_verbs")
 TYPE_OPTIONS = ("obligation_type", "condition_type", "allegation_type")
 OPTION_KEYS = frozenset({*LIST_OPTIONS, *TYPE_OPTIONS, "plural_references"})
 REFERENCE_KINDS = frozenset({"country", "person", "any"})
@@ -125,6 +125,7 @@ class TriggerLexicon(NamedTuple):
     allegation_types: frozenset[str] = frozenset()
     allegation_type: str | None = None
     authored_types: frozenset[str] = frozenset()
+    actor_object_verbs: frozenset[str] = frozenset()
     path: Path | None = None
 
 
@@ -301,6 +302,7 @@ def load_triggers(path: str | Path | None = None) -> TriggerLexicon:
         allegation_types=frozenset(lists["allegation_types"]),
         allegation_type=options.get("allegation_type"),
         authored_types=frozenset(lists["authored_types"]),
+        actor_object_verbs=words("actor_object_verbs"),
         path=file,
     )
 
@@ -535,6 +537,9 @@ def _hits(doc: Doc, lexicon: TriggerLexicon, inside_actor: set[int]) -> list[_Hi
                     c.dep_ == "dobj" and c.lemma_.lower() in lexicon.publication_objects
                     for c in token.children):
                 continue  # "released a report", "provided details": publishing, not yielding or aid
+            if token.lemma_.lower() in lexicon.actor_object_verbs and not hit.tokens and not any(
+                    c.dep_ == "dobj" and c.i in inside_actor for c in token.children):
+                continue  # "joined NATO" is an event, "joined the protest" is not one of these
             if hit.event_type == MEETING_TYPE and not hit.tokens and any(
                     c.dep_ == "dobj" and c.lemma_.lower() in lexicon.fulfilment_objects
                     for c in token.children):
@@ -1028,6 +1033,10 @@ def find_interactions(doc: Doc, mentions: Sequence[Mention], *,
         pairs = _speaking_for_state(hit, _pairs(roles, hit.event_type, lexicon), actors, lexicon,
                                     countries)
         for source, target in pairs:
+            if target in roles.group and source in roles.sources and (
+                    countries.get(source) or "") == _state_of(target):
+                continue    # "Xi ... to deepen the partnership between China and Iran": Xi's
+                # own state is a partner with him, not his recipient
             key = (source, hit.event_type, target, sid)
             if key in seen or (source is None and (hit.intended or _labelling(hit, lexicon))):
                 continue    # an intent or a label with no doer named is nobody's act
