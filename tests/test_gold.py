@@ -284,3 +284,27 @@ def test_gold_cli_validate_bad_gold_exits_non_zero(tiny_store, tmp_path, capsys)
     gold.write_text("{oops\n", encoding="utf-8")
     assert run_cli(["validate", str(gold), "--store", str(tiny_store)]) == 2
     assert f"{gold}:1" in capsys.readouterr().err
+
+
+def test_gold_agents_are_outside_the_gold_scope(tmp_path):
+    """The gold lists named actors: an unnamed agent it could not list is no false alarm; a named one is."""
+    corpus = tmp_path / "articles"
+    corpus.mkdir()
+    (corpus / "baghdad.txt").write_text(
+        "---\ntitle: Clashes in Baghdad\n---\n"
+        "Iraqi police clashed with protesters in Baghdad on Friday.\n\n"
+        "Prime Minister Nouri al-Maliki met Kurdish leader Massoud Barzani in Baghdad.\n",
+        encoding="utf-8")
+    settings = Settings.from_env(cache_dir=tmp_path / "cache", actors_file=tmp_path / "none.yml", workers=1)
+    store = extract_corpus([corpus], tmp_path / "store", settings=settings).store
+    gold = [{"article_id": "baghdad", "actors": [
+        {"name": "Iraq", "kind": "country", "country": "IRQ", "forms": ["Iraqi"]},
+        {"name": "Nouri al-Maliki", "kind": "person", "country": "IRQ", "forms": ["Nouri al-Maliki"]}]}]
+    validation = validate(write_gold(tmp_path / "gold.jsonl", gold), store)
+    alarms = validation.false_alarms
+    alarms = set(alarms.loc[alarms["layer"] == "actors", "detail"].str.split(";").str[0])
+    assert alarms == {"person"}                                   # Barzani, not in this gold
+    from presslens.store import open_store
+    st = open_store(store)
+    assert (st.table("actors")["kind"] == "agent").any()          # the police were found, and not judged
+    st.close()
