@@ -432,6 +432,10 @@ def test_interactions_speaker_of_a_stance_for_their_state(nlp, lexicon, text, ex
     ("Chile signed a deal brokered by Peru.", {("country:CHL", "AGREE", None)}),
     # assurances are a commitment, and those received come from the other side
     ("Chilean farmers received assurances from Peru.", {("country:PER", "AGREE", "country:CHL")}),
+    # talks that are part of someone's visit are theirs
+    ("Lula's trip to Chile included talks with Gabriel Boric.",
+     {("person:lula", "CONSULT", "country:CHL"), ("person:lula", "CONSULT", "person:gabriel boric")}),
+    ("The report included talks with Peru.", {(None, "CONSULT", "country:PER")}),
     # joining an actor is cooperation; joining a thing is no event
     ("Chile joined the Shanghai Cooperation Organisation in 2023.",
      {("country:CHL", "COOPERATE", "organization:shanghai cooperation organisation")}),

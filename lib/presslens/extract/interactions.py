@@ -862,6 +862,10 @@ def _noun_roles(hit: _Hit, actors: ActorIndex, lexicon: TriggerLexicon) -> _Role
     elif noun.dep_ == "dobj" and head.pos_ == "VERB":
         # Prepositions the parser hung on the verb: "highlighted the visit of X to China".
         _prep_targets(head, roles, actors, lexicon.noun_target_prepositions, skip, after=noun.i)
+        if not roles.sources:
+            # "Xi's visit included talks with X": the talks are part of Xi's visit.
+            for event in (c for c in head.children if c.dep_ == "nsubj" and _noun_entry(lexicon, c)):
+                _noun_sources(event, roles, actors, False)
     return roles
 
 
