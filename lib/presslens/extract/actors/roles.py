@@ -1,0 +1,254 @@
+"""Roles and countries: a person's titles, the state an office or modifier names."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from spacy.tokens import Doc, Span, Token
+
+from presslens.extract.actors.model import LocalActor, Mention
+from presslens.extract.actors.names import is_title_token, locative
+from presslens.extract.actors.spans import _entity_around
+from presslens.extract.actors.words import EVIDENCE_WEIGHTS, HONORIFICS
+from presslens.extract.lexicon import international_name
+from presslens.geo import fold
+
+
+class RolesAndCountries:
+    """Roles and country evidence of mentions (a part of ActorFinder)."""
+
+    def _country_in(self, tokens: Iterable[Token]) -> str | None:
+        for token in tokens:
+            if token.ent_type_ in {"GPE", "NORP", "LOC"} or token.text[:1].isupper():
+                found = self.geo.lookup(token.text)
+                if found:
+                    return found[0]
+                if token.ent_type_ and token.ent_iob_ == "B":
+                    if found := self.geo.lookup(_entity_around(token).text):
+                        return found[0]
+        return None
+
+    def _role_text(self, tokens: list[Token]) -> tuple[str, str | None]:
+        """Role words without country words, determiners and possessives; and the country."""
+        country = self._country_in(tokens)
+        words: list[str] = []
+        for n, token in enumerate(tokens):
+            if not words and (token.tag_ == "POS" or token.lower_ in {"the", "a", "an", ",", "its", "their",
+                                                                  "his", "her", "our", "(", "-"}):
+                continue
+            # Leading country words, one token or a whole entity ("Russian Federation President").
+            found = self.geo.lookup(token.text) if token.text[:1].isupper() else None
+            if not words and token.ent_type_ in {"GPE", "NORP"}:
+                found = found or self.geo.lookup(_entity_around(token).text)
+            if found and not words:
+                continue
+            following = tokens[n + 1] if n + 1 < len(tokens) else None
+            adjacent = following is not None and following.idx == token.idx + len(token)
+            words.append(token.text + (token.whitespace_ or ("" if adjacent else " ")))
+        text = "".join(words).strip(" ,")
+        text = re.sub(r"\s+", " ", text)
+        return (text[:1].upper() + text[1:]) if text else "", country
+
+    def person_roles(self, span: Span) -> list[tuple[str, str | None]]:
+        """Titles read around a person's name: before it, in an apposition, or 'of Country'."""
+        doc = span.doc
+        found: list[tuple[str, str | None]] = []
+        # Pre-nominal: "Iranian President Masoud Pezeshkian", "U.S. Secretary of State X".
+        i = span.start - 1
+        run: list[Token] = []
+        while i >= 0:
+            token = doc[i]
+            if token.text == "-" and run and not token.whitespace_ and not doc[i - 1].whitespace_:
+                run.insert(0, token)  # "Secretary-General", not "Bangladesh - President"
+                i -= 1
+                continue
+            if not run and token.ent_type_ == "PERSON" and token.whitespace_ and (
+                    token.lower_ in {"sheikh", "sheikha", "sayyid"} or token.lower_.rstrip(".") in HONORIFICS):
+                i -= 1  # "Prime Minister [Sheikh Mohammed ...]": the honorific is no office
+                continue
+            if token.ent_type_ == "PERSON" and is_title_token(token) and token.text[:1].isupper():
+                run.insert(0, token)  # "[Taoiseach Bertie Ahern]": the title tagged with the name
+                i -= 1
+                continue
+            if token.is_punct or token.is_space or token.ent_type_ == "PERSON" or "\n" in token.whitespace_:
+                break
+            # "Today President Biden", "Since President Xi": adverbs and clause openers are no title.
+            if not (is_title_token(token) and token.text[:1].isupper()) and (
+                    token.dep_ in {"npadvmod", "advmod", "mark", "nsubj"}) or token.pos_ in {
+                    "ADV", "SCONJ", "VERB", "AUX", "PRON", "NUM", "CCONJ", "PART", "INTJ"} or (
+                    token.pos_ == "DET" and token.lower_ != "the"):
+                break
+            # A title never runs over a sentence end or a form of address ("Mr. President").
+            if doc[i + 1].is_sent_start or token.lower_.rstrip(".") in HONORIFICS or token.text == "Q":
+                break
+            # "President X and Chinese President Y": a title stops at the previous name.
+            if token.lower_ in {"and", "or"} and token.ent_type_ not in {"ORG", "GPE"}:
+                break
+            if token.tag_ == "POS" or token.text[:1].isupper() or is_title_token(token) or (
+                    token.lower_ in {"of", "the", "for"} and run):
+                run.insert(0, token)
+                i -= 1
+                continue
+            break
+        # "Nominees of President X": the title next to the name is the whole role.
+        for n in range(len(run) - 1, 0, -1):
+            if run[n].lower_ in {"of", "for"} and any(is_title_token(t) for t in run[n + 1:]):
+                run = run[n + 1:]
+                break
+        while run and run[0].lower_ in {"of", "the", "and", "for"}:
+            run.pop(0)
+        if any(is_title_token(t) for t in run) and len(run) <= 14:
+            found.append(self._role_text(run))
+        # Apposition around the name: "X, the Secretary of ..." or "Iran's Secretary ..., X".
+        root = span.root
+        for token in root.children:
+            if token.dep_ == "appos" and is_title_token(token) and token.i >= span.end:
+                sub = [t for t in token.subtree if not (t.i < token.i and t.lower_ == ",")]
+                if len(sub) <= 20:
+                    found.append(self._role_text(sub))
+        if root.dep_ == "appos" and is_title_token(root.head) and root.head.i < span.start:
+            head = root.head
+            sub = [t for t in head.subtree if t.i < span.start and not t.is_punct
+                   or (t.i < span.start and t.text == "-")]
+            # Only a title that stands next to the name, not a phrase naming another person.
+            if sub and len(sub) <= 12 and sub[-1].i >= span.start - 2 and not any(
+                    t.ent_type_ == "PERSON" or t.lower_ in {"and", "his", "her", "their"} for t in sub):
+                found.append(self._role_text(sub))
+        # "President Emmanuel Macron of France": a country after the name.
+        after = doc[span.end: span.end + 3]
+        if len(after) >= 2 and after[0].lower_ == "of":
+            # "of France", "of the People's Republic of China": the place that follows "of".
+            place = next((e for e in doc.ents if span.end < e.start <= span.end + 2
+                          and e.label_ in {"GPE", "NORP", "LOC"}), None)
+            country = self._country_in([after[1]]) or (
+                place is not None and (found_place := self.geo.lookup(place.text)) and found_place[0])
+            if country:
+                if found:
+                    found = [(role, role_country or country) for role, role_country in found]
+                else:
+                    found.append(("", country))
+        return found
+
+    # -- main -----------------------------------------------------------------------------
+    def _note_roles(self, person: LocalActor, span: Span) -> None:
+        """The titles around one mention, with the state each gives: named in the title, 'of X',
+        or the office table ('National Security Advisor' -> USA); and a demonym just before
+        the name ('Iraqi Ahmed Chalabi')."""
+        for role, country in self.person_roles(span):
+            if role and not country and self._international_office(role):
+                person.international = True  # "UN Secretary-General": no member state's official
+                person.add_role(role, None)
+                continue
+            how = "title" if role else "of"
+            if not country and role and (office := self._office_state(role)):
+                country, how = office, "office"
+            person.add_role(role, country, how)
+        doc = span.doc
+        before = doc[span.start - 1] if span.start else None
+        if before is not None and before.text[:1].isupper() and not is_title_token(before) and (
+                found := self.geo.lookup(before.text)) and found[1] == "demonym":
+            person.evidence[(found[0], "demonym")] += 1
+
+    def _international_office(self, role: str) -> bool:
+        """'UN Secretary-General', 'Secretary General of NATO': an office of an international body."""
+        words = re.split(r"\s+", role.replace("-", " "))
+        return any(international_name(" ".join(words[i:j]), self.agents)
+                   for i in range(len(words)) for j in range(i + 1, min(i + 6, len(words)) + 1))
+
+    def _office_state(self, role: str) -> str | None:
+        """The office table's state for a role, also when the role ends in a longer office
+        ('White House National Security Advisor' -> 'National Security Advisor')."""
+        words = role.split()
+        for start in range(len(words)):
+            if found := self.offices.office_state(" ".join(words[start:])):
+                return found
+        return None
+
+    def _dominant_country(self, doc: Doc, mentions: list[Mention]) -> str | None:
+        """The country an article is about: named at least twice and more than half the time."""
+        counts = Counter(m.key.split(":", 1)[1] for m in mentions if m.key.startswith("country:")
+                         and not locative(doc[m.token_start:m.token_end]))
+        if not counts:
+            return None
+        (top, n), total = counts.most_common(1)[0], sum(counts.values())
+        return top if n >= 2 and n * 2 > total else None
+
+    # -- a state's institutions and agents ---------------------------------------------------
+    def _institution_form(self, span: Span):
+        """The institution a name spells once its state words are set aside: 'U.S. Senate',
+        'Australian Parliament', 'Supreme Court' (None for other names)."""
+        tokens = [t for t in span if not (t.tag_ == "POS" or t.lower_ == "the")]
+        # State words first, the longest that names a state ("United States Senate").
+        for width in (3, 2, 1):
+            if len(tokens) > width and self.geo.lookup(" ".join(t.text for t in tokens[:width])):
+                tokens = tokens[width:]
+                break
+        # ... or last ("Parliament of Australia", "Government of Iraq").
+        if len(tokens) > 2 and tokens[-2].lower_ == "of" and self.geo.lookup(tokens[-1].text):
+            tokens = tokens[:-2]
+        if not tokens or not tokens[0].text[:1].isupper():
+            return None
+        text = " ".join(t.text for t in tokens)
+        if (found := self.agents.institutions.get(fold(text))) is not None:
+            return found
+        # "Government", "Army" tagged as organisations: the state's agent of that sector (not
+        # "Canadian Press": only a state's own government, forces and police).
+        sector = self.agents.agent_nouns.get((tokens[-1].lemma_.lower(),)) if len(tokens) == 1 else None
+        return sector if sector in {"GOV", "MIL", "COP"} else None
+
+    def _state_word(self, token: Token) -> str | None:
+        """The state a modifier names: 'Iraqi', 'U.S.', 'Iraq' ('s), 'Cairo', 'United States'."""
+        if not (token.text[:1].isupper() or token.ent_type_ in {"GPE", "NORP"}):
+            return None
+        found = self.geo.lookup(token.text)
+        if found is None and token.ent_type_:
+            found = self.geo.lookup(_entity_around(token).text)
+        return found[0] if found else None
+
+    def _modifier_state(self, doc: Doc, start: int, end: int) -> str | None:
+        """The state written with a collective mention: before it ('Iraqi police', 'Iraq's
+        army', 'the U.S. Senate'), as its modifier in the parse, or after it ('of Iraq',
+        'protesters in Cairo')."""
+        i = start - 1
+        if i >= 0 and doc[i].tag_ == "POS":
+            i -= 1
+        for width in (3, 2):  # "United States Senate", "South Korean police"
+            if i - width + 1 >= 0 and doc[i - width + 1].text[:1].isupper() and doc[i - width + 1].lower_ != "the" and (
+                    found := self.geo.lookup(doc[i - width + 1:i + 1].text)):
+                return found[0]
+        if i >= 0 and (found := self._state_word(doc[i])):
+            return found
+        head = doc[end - 1]
+        for child in head.children:
+            if child.i < start and child.dep_ in {"amod", "compound", "poss", "nmod"} and (
+                    found := self._state_word(child)):
+                return found
+        if end < len(doc) and doc[end].lower_ in {"of", "in", "from"}:
+            j = end + 1
+            while j < len(doc) and doc[j].lower_ == "the":
+                j += 1
+            if j < len(doc) and (found := self._state_word(doc[j])):
+                return found
+        return None
+
+
+def _paragraph_index(doc: Doc) -> list[int]:
+    """The paragraph (blocks split by a blank line) of every token."""
+    index, paragraph = [], 0
+    for token in doc:
+        index.append(paragraph)
+        if token.is_space and token.text.count("\n") >= 2 or token.whitespace_ == "\n\n":
+            paragraph += 1
+    return index
+
+
+def weighted_country(evidence: Counter) -> str | None:
+    """The country with the most weighted evidence ({(ISO3, how): count}, EVIDENCE_WEIGHTS)."""
+    totals: Counter = Counter()
+    for (country, how), count in evidence.items():
+        totals[country] += EVIDENCE_WEIGHTS.get(how, 1) * count
+    return totals.most_common(1)[0][0] if totals else None
+
+
