@@ -447,3 +447,17 @@ def test_interactions_speaker_of_a_stance_for_their_state(nlp, lexicon, text, ex
 def test_interactions_recipients_of_phrases_and_made_things_and_quoted_speakers(
         nlp, lexicon, text, expected):
     assert triples(interactions(nlp, lexicon, text)) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "she" is the one person subject of the clause around it, else of the sentence before
+    ("Chilean Foreign Minister Ana Soto said she had met Peruvian President Luis Rojas.",
+     {("person:ana soto", "CONSULT", "person:luis rojas")}),
+    ("Chilean Foreign Minister Ana Soto arrived in Lima on Monday. She criticised Bolivia.",
+     {("person:ana soto", "CONSULT", None), ("person:ana soto", "ACCUSE", "country:BOL")}),
+    # never a state
+    ("Chile said it had met Peru. He criticised Bolivia.",
+     {("country:CHL", "CONSULT", "country:PER"), (None, "ACCUSE", "country:BOL")}),
+])
+def test_interactions_he_and_she_are_the_person_before(nlp, lexicon, text, expected):
+    assert triples(interactions(nlp, lexicon, text)) == expected

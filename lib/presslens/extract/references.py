@@ -28,6 +28,7 @@ from presslens.nlp import sentence_index
 RELATIVE_PRONOUNS = frozenset({"that", "which", "who", "whom", "whose"})
 SINGULAR_PRONOUNS = frozenset({"it", "its", "itself"})
 PLURAL_PRONOUNS = frozenset({"they", "them", "their", "theirs", "themselves"})
+PERSONAL_PRONOUNS = frozenset({"he", "him", "his", "himself", "she", "her", "hers", "herself"})
 MODIFIER_DEPS = frozenset({"amod", "compound", "nmod", "poss"})
 # Words that make "the nations" mean some other set than the two just named.
 NOT_BACK_REFERENCE = frozenset("""
@@ -61,8 +62,12 @@ class ActorIndex:
         self.references: dict[int, list[str]] = {}
         # "the two sides", "both leaders": tokens that may instead mean the main meeting's pair
         self.pair_references: dict[int, str] = {}
+        # "he", "she", "his": one person; read by `keys` (interactions) but not by `speakers`,
+        # since quotes resolve their own speakers.
+        self.people: dict[int, str] = {}
         self._resolve_plurals(plural_references or {})
         self._resolve_pronouns()
+        self._resolve_people()
 
     # back-references
     def _resolve_plurals(self, plural_references: dict[str, str]) -> None:
@@ -177,6 +182,25 @@ class ActorIndex:
             if keys:
                 self.references[token.i] = keys
 
+    def _resolve_people(self) -> None:
+        """'Trump said he had sent a letter': 'he' is the one person subject of the clause that
+        embeds it (or of the reporting clause, for an object), else of the previous sentence."""
+        for token in self.doc:
+            if token.pos_ != "PRON" or token.lower_ not in PERSONAL_PRONOUNS or (
+                    token.i in self.by_token):
+                continue
+            if token.dep_ in {"dobj", "pobj", "dative"}:
+                subject = self._outer_subject(token)
+            elif token.dep_ in {"nsubj", "nsubjpass", "poss"}:
+                subject = self._embedding_subject(token)
+                if subject is None and token.dep_ != "poss":
+                    subject = self._previous_subject(token)
+            else:
+                continue
+            keys = self.keys(subject, pronouns=False) if subject is not None else []
+            if len(keys) == 1 and keys[0].startswith("person:"):
+                self.people[token.i] = keys[0]
+
     def _embedding_subject(self, pronoun: Token) -> Token | None:
         """The nearest earlier subject of a clause that embeds the pronoun and names an actor:
         "Syria says it is willing", "Iran and China underscored their commitment"."""
@@ -239,6 +263,8 @@ class ActorIndex:
             return [self.by_token[token.i]]
         if pronouns and token.i in self.references:
             return list(self.references[token.i])
+        if pronouns and token.i in self.people:
+            return [self.people[token.i]]
         if token.lower_ in RELATIVE_PRONOUNS and token.head.dep_ == "relcl":
             return self._head_keys(token.head.head, pronouns=pronouns)
         if token.pos_ not in {"NOUN", "PROPN", "PRON", "NUM"}:
