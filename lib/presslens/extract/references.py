@@ -10,6 +10,8 @@
 - "it", "its" to one country, organisation or group, and "they", "their" to a plural
   antecedent: the subject of an embedding clause that names actors, else the subject of the
   previous sentence;
+- "he", "she", "his" to one person, the same way, for interactions only (`keys`; quotes find
+  their own speakers, `speakers` leaves these out);
 - "we", "our", "I" inside quotation marks to the subject of the sentence's verb outside them
   ('"We appreciate China's position," Putin told Xi': Putin);
 - a noun phrase to its actors through apposition ("his counterpart Wang Yi"), modifiers
