@@ -222,6 +222,31 @@ def test_resolve_bad_lexicon_names_file_and_entry(tmp_path, file, content, messa
     assert message in str(error.value) and str(path) in str(error.value)
 
 
+def test_resolve_lexicons_share_one_loader(tmp_path):
+    import os
+
+    from presslens.errors import MissingFile
+    from presslens.extract.lexicon import LexiconError, load_agents, load_offices
+    from presslens.lexicons import LexiconFileError, load_quote_cues
+
+    assert LexiconError is LexiconFileError                      # one error class for all lexicons
+    for load in (load_agents, load_offices, load_quote_cues):
+        with pytest.raises(MissingFile, match="nowhere.yml: no such word-list file"):
+            load(tmp_path / "nowhere.yml")
+    agents = tmp_path / "agents.yml"
+    agents.write_text("institutions:\n  Senate: {sector: LEG, forms: [Upper House, '']}\n")
+    with pytest.raises(LexiconError, match=r"agents\.yml: institutions\.Senate\.forms, entry 2 \(''\)"):
+        load_agents(agents)
+    # A new version of a file is read again; an unchanged one comes from the cache.
+    offices = tmp_path / "offices.yml"
+    offices.write_text("offices:\n  Taoiseach: IRL\n")
+    first = load_offices(offices)
+    assert first.office_state("taoiseach") == "IRL" and load_offices(offices) is first
+    offices.write_text("offices:\n  Taoiseach: GBR\n")
+    os.utime(offices, (0, offices.stat().st_mtime + 10))
+    assert load_offices(offices).office_state("taoiseach") == "GBR"
+
+
 def test_resolve_packaged_lexicons_load():
     from presslens.extract.lexicon import load_agents, load_offices
 

@@ -1,16 +1,19 @@
-"""Word lists that analysts edit, read from YAML beside themes.yml and triggers.yml.
+"""Word lists and tables that analysts edit, read from YAML beside themes.yml and triggers.yml.
 
-`load_quote_cues(path)` reads the quote cues (`codebooks/quote_cues.yml`, or the file named by
-`Settings.quote_cues` / PRESSLENS_QUOTE_CUES). A list file is a mapping of list names to lists
-of non-empty strings; the loader checks that every expected list is there and nothing else,
-and its errors name the file and the entry. Reading needs no language model.
+One loader serves every such file: `load_lexicon(path, default, read)` finds the file (a
+missing one is MissingFile naming it) and reads each version of it (path and modification
+time) once; `read_mapping`, `section` and `word_list` check its layout, and every error names
+the file and the entry. The quote cues (`codebooks/quote_cues.yml`, or the file named by
+`Settings.quote_cues` / PRESSLENS_QUOTE_CUES) are read here by `load_quote_cues`; the actor
+lexicon and the office table by `presslens.extract.lexicon`. Reading needs no language model.
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 import yaml
 
@@ -18,10 +21,76 @@ from presslens.errors import MissingFile, UserError
 
 CODEBOOKS = Path(__file__).resolve().parent / "codebooks"
 DEFAULT_QUOTE_CUES = CODEBOOKS / "quote_cues.yml"
+Lexicon = TypeVar("Lexicon")
 
 
-class LexiconFileError(UserError, ValueError):
-    """A word-list file that cannot be used; names the file, the entry and the problem."""
+class LexiconError(UserError, ValueError):
+    """A word-list or table file that cannot be used; names the file, the entry and the problem."""
+
+
+# The name the quote cues' callers know.
+LexiconFileError = LexiconError
+
+
+def load_lexicon(path: str | Path | None, default: Path, read: Callable[[Path], Lexicon]) -> Lexicon:
+    """`read(file)` for the file `path` (None: `default`), read once per version of the file.
+
+    Raises MissingFile naming the file when it does not exist.
+    """
+    file = Path(path) if path is not None else default
+    if not file.is_file():
+        raise MissingFile(f"{file}: no such word-list file; check the path (or its environment "
+                          "variable, such as PRESSLENS_QUOTE_CUES)")
+    return _read_once(read, file, file.stat().st_mtime)
+
+
+@functools.lru_cache(maxsize=16)
+def _read_once(read: Callable[[Path], Lexicon], file: Path, modified: float) -> Lexicon:
+    return read(file)
+
+
+def read_mapping(path: Path, keys: tuple[str, ...], *, key_noun: str = "section",
+                 required: bool = False) -> dict:
+    """The top-level YAML mapping in `path`, whose keys must be among `keys` (all of them when
+    `required`); a `key_noun` ('section', 'list') names them in errors."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or "syntax error"
+        raise LexiconError(f"{path}: not valid YAML{where} ({problem}); fix the syntax") from None
+    if not isinstance(data, dict):
+        raise LexiconError(f"{path}: must be a mapping of {key_noun}s ({', '.join(keys)})")
+    unknown = sorted(str(k) for k in data if k not in keys)
+    if unknown:
+        raise LexiconError(f"{path}: {unknown[0]}: unknown {key_noun} (known: {', '.join(keys)})")
+    missing = [k for k in keys if k not in data] if required else []
+    if missing:
+        raise LexiconError(f"{path}: {missing[0]}: missing (an empty list is written [])")
+    return data
+
+
+def section(path: Path, data: dict, name: str) -> dict:
+    """The mapping `data[name]` ({} when absent or empty)."""
+    value = data.get(name) or {}
+    if not isinstance(value, dict):
+        raise LexiconError(f"{path}: '{name}' must be a mapping of entries")
+    return value
+
+
+def word_list(path: Path, where: str, value: object) -> list[str]:
+    """The non-empty strings of the YAML list `value` (None: none), stripped; `where` names the
+    entry in errors ('speech_verbs', 'institutions.Senate.forms')."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise LexiconError(f"{path}: {where}: must be a list of words or phrases")
+    for number, word in enumerate(value, 1):
+        if not isinstance(word, str) or not word.strip():
+            raise LexiconError(f"{path}: {where}, entry {number} ({word!r}): must be a non-empty "
+                               "word or phrase (quote on, off, yes and no)")
+    return [word.strip() for word in value]
 
 
 class QuoteCues(NamedTuple):
@@ -48,42 +117,14 @@ class QuoteCues(NamedTuple):
 
 
 def read_word_lists(path: Path, names: tuple[str, ...]) -> dict[str, frozenset[str]]:
-    """The lists `names` of the YAML mapping in `path`, lower-cased.
-
-    Raises LexiconFileError naming the file and entry when the file is not valid YAML, is not
-    a mapping, misses a list, has an unknown key, or holds an entry that is not a non-empty
-    string; MissingFile (a FileNotFoundError naming the file) when it does not exist.
-    """
-    if not path.is_file():
-        raise MissingFile(f"{path}: no such word-list file; check the path (or its environment "
-                          "variable, such as PRESSLENS_QUOTE_CUES)")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as err:
-        raise LexiconFileError(f"{path}: not valid YAML: {err}") from err
-    if not isinstance(data, dict):
-        raise LexiconFileError(f"{path}: must be a mapping of list names ({', '.join(names)})")
-    unknown = sorted(str(k) for k in data if k not in names)
-    if unknown:
-        raise LexiconFileError(f"{path}: {unknown[0]}: unknown list (known: {', '.join(names)})")
-    lists: dict[str, frozenset[str]] = {}
-    for name in names:
-        if name not in data:
-            raise LexiconFileError(f"{path}: {name}: missing (an empty list is written [])")
-        values = data[name] if data[name] is not None else []
-        if not isinstance(values, list):
-            raise LexiconFileError(f"{path}: {name}: must be a list of words")
-        for number, value in enumerate(values, 1):
-            if not isinstance(value, str) or not value.strip():
-                raise LexiconFileError(
-                    f"{path}: {name}, entry {number} ({value!r}): must be a non-empty word or "
-                    "phrase (quote on, off, yes and no)")
-        lists[name] = frozenset(" ".join(v.lower().split()) for v in values)
-    return lists
+    """The lists `names` of the YAML mapping in `path` (each required, nothing else), lower-cased
+    with spaces collapsed. Raises LexiconError naming the file and entry."""
+    data = read_mapping(path, names, key_noun="list", required=True)
+    return {name: frozenset(" ".join(w.lower().split()) for w in word_list(path, name, data[name]))
+            for name in names}
 
 
-@functools.lru_cache(maxsize=8)
-def _quote_cues(path: Path, modified: float) -> QuoteCues:
+def _read_quote_cues(path: Path) -> QuoteCues:
     names = tuple(f for f in QuoteCues._fields if f != "path")
     return QuoteCues(**read_word_lists(path, names), path=path)
 
@@ -91,6 +132,4 @@ def _quote_cues(path: Path, modified: float) -> QuoteCues:
 def load_quote_cues(path: str | Path | None = None) -> QuoteCues:
     """The quote cues in `path` (None: the packaged codebooks/quote_cues.yml), read once per
     version of the file."""
-    file = Path(path) if path is not None else DEFAULT_QUOTE_CUES
-    modified = file.stat().st_mtime if file.is_file() else 0.0
-    return _quote_cues(file, modified)
+    return load_lexicon(path, DEFAULT_QUOTE_CUES, _read_quote_cues)

@@ -1,29 +1,22 @@
 """Actor knowledge as data: the collective-actor lexicon (agents.yml) and the office table
-(offices.yml), both beside themes.yml and both validated with errors naming file and entry.
+(offices.yml), both beside themes.yml.
 
-Reading them needs no language model.
+Both are read by the one lexicon loader (`presslens.lexicons.load_lexicon`): validated with
+errors naming file and entry, read once per version of the file. Reading needs no language model.
 """
 
 from __future__ import annotations
 
-import functools
 import re
 from pathlib import Path
 from typing import NamedTuple
 
-import yaml
-
-from presslens.errors import UserError
 from presslens.geo import fold, gazetteer
+from presslens.lexicons import CODEBOOKS, LexiconError, load_lexicon, read_mapping, section, word_list
 
-CODEBOOKS = Path(__file__).resolve().parents[1] / "codebooks"
 DEFAULT_AGENTS = CODEBOOKS / "agents.yml"
 DEFAULT_OFFICES = CODEBOOKS / "offices.yml"
 SECTORS = ("GOV", "MIL", "COP", "JUD", "LEG", "OPP", "REB", "CVL", "MED", "BUS", "REL", "IGO")
-
-
-class LexiconError(UserError, ValueError):
-    """An actor lexicon or office table that cannot be used; names the file and the entry."""
 
 
 class Institution(NamedTuple):
@@ -59,33 +52,6 @@ class OfficeTable(NamedTuple):
         return None
 
 
-def _read(path: Path) -> dict:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        raise LexiconError(f"{path}{where}: not valid YAML; fix the syntax") from None
-    if not isinstance(data, dict):
-        raise LexiconError(f"{path}: expected a mapping of sections at the top level")
-    return data
-
-
-def _section(path: Path, data: dict, name: str) -> dict:
-    section = data.get(name) or {}
-    if not isinstance(section, dict):
-        raise LexiconError(f"{path}: '{name}' must be a mapping of entries")
-    return section
-
-
-def _words(path: Path, where: str, value: object) -> list[str]:
-    if value is None:
-        return []
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise LexiconError(f"{path}: {where}: must be a list of non-empty strings")
-    return [v.strip() for v in value]
-
-
 def _iso3(path: Path, where: str, value: object) -> str:
     code = str(value).upper()
     if code not in gazetteer().countries:
@@ -94,16 +60,14 @@ def _iso3(path: Path, where: str, value: object) -> str:
     return code
 
 
-@functools.lru_cache(maxsize=4)
 def load_agents(path: str | Path | None = None) -> AgentLexicon:
     """The collective-actor lexicon in `path` (None: the packaged codebooks/agents.yml)."""
-    path = Path(path) if path is not None else DEFAULT_AGENTS
-    data = _read(path)
-    unknown = set(data) - {"sectors", "institutions", "agents", "international"}
-    if unknown:
-        raise LexiconError(f"{path}: unknown section(s) {', '.join(sorted(unknown))}; use sectors, "
-                           "institutions, agents, international")
-    labels = {str(k): str(v) for k, v in _section(path, data, "sectors").items()}
+    return load_lexicon(path, DEFAULT_AGENTS, _read_agents)
+
+
+def _read_agents(path: Path) -> AgentLexicon:
+    data = read_mapping(path, ("sectors", "institutions", "agents", "international"))
+    labels = {str(k): str(v) for k, v in section(path, data, "sectors").items()}
     for code in labels:
         if code not in SECTORS:
             raise LexiconError(f"{path}: sectors.{code}: not a PLOVER/CAMEO agent type "
@@ -117,29 +81,29 @@ def load_agents(path: str | Path | None = None) -> AgentLexicon:
         return str(value)
 
     institutions: dict[str, Institution] = {}
-    for name, entry in _section(path, data, "institutions").items():
+    for name, entry in section(path, data, "institutions").items():
         where = f"institutions.{name}"
         if not isinstance(entry, dict) or set(entry) - {"sector", "forms"}:
             raise LexiconError(f"{path}: {where}: expected {{sector: CODE, forms: [...]}}")
         institution = Institution(str(name), sector_of(where, entry.get("sector")))
-        for form in [str(name), *_words(path, f"{where}.forms", entry.get("forms"))]:
+        for form in [str(name), *word_list(path, f"{where}.forms", entry.get("forms"))]:
             other = institutions.get(fold(form))
             if other is not None and other.name != institution.name:
                 raise LexiconError(f"{path}: {where}: form '{form}' is also listed under {other.name}")
             institutions[fold(form)] = institution
     agent_nouns: dict[tuple[str, ...], str] = {}
-    for code, nouns in _section(path, data, "agents").items():
+    for code, nouns in section(path, data, "agents").items():
         where = f"agents.{code}"
         sector = sector_of(where, code)
-        for noun in _words(path, where, nouns):
+        for noun in word_list(path, where, nouns):
             words = tuple(noun.lower().split())
             if words in agent_nouns and agent_nouns[words] != sector:
                 raise LexiconError(f"{path}: {where}: '{noun}' is also listed under {agent_nouns[words]}")
             agent_nouns[words] = sector
     international: dict[str, str] = {}
-    for name, forms in _section(path, data, "international").items():
+    for name, forms in section(path, data, "international").items():
         where = f"international.{name}"
-        for form in [str(name), *_words(path, where, forms)]:
+        for form in [str(name), *word_list(path, where, forms)]:
             # Acronyms are matched as written ("WHO" is not "who"); names case-insensitively.
             key = form.replace(".", "") if re.fullmatch(r"[A-Z][A-Z0-9.\-&]+", form) else fold(form)
             if international.get(key, name) != name:
@@ -149,20 +113,18 @@ def load_agents(path: str | Path | None = None) -> AgentLexicon:
     return AgentLexicon(labels, institutions, agent_nouns, international)
 
 
-@functools.lru_cache(maxsize=4)
 def load_offices(path: str | Path | None = None) -> OfficeTable:
     """The office table in `path` (None: the packaged codebooks/offices.yml)."""
-    path = Path(path) if path is not None else DEFAULT_OFFICES
-    data = _read(path)
-    unknown = set(data) - {"offices", "publishers"}
-    if unknown:
-        raise LexiconError(f"{path}: unknown section(s) {', '.join(sorted(unknown))}; use offices, "
-                           "publishers")
+    return load_lexicon(path, DEFAULT_OFFICES, _read_offices)
+
+
+def _read_offices(path: Path) -> OfficeTable:
+    data = read_mapping(path, ("offices", "publishers"))
     tables = []
-    for section in ("offices", "publishers"):
+    for part in ("offices", "publishers"):
         table = {}
-        for name, code in _section(path, data, section).items():
-            table[fold(str(name))] = _iso3(path, f"{section}.{name}", code)
+        for name, code in section(path, data, part).items():
+            table[fold(str(name))] = _iso3(path, f"{part}.{name}", code)
         tables.append(table)
     return OfficeTable(*tables)
 
