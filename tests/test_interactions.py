@@ -429,6 +429,8 @@ def test_interactions_speaker_of_a_stance_for_their_state(nlp, lexicon, text, ex
     ("Chile voiced concern over Peru's missile tests.", {("country:CHL", "ACCUSE", "country:PER")}),
     # a reaction to a thing someone made reaches its maker
     ("Chile welcomed a plan drafted by Peru.", {("country:CHL", "SUPPORT", "country:PER")}),
+    ("Chile criticised the enforcement of the law by Peru.",
+     {("country:CHL", "ACCUSE", "country:PER")}),
     ("Chile signed a deal brokered by Peru.", {("country:CHL", "AGREE", None)}),
     # assurances are a commitment, and those received come from the other side
     ("Chilean farmers received assurances from Peru.", {("country:PER", "AGREE", "country:CHL")}),

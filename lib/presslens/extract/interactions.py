@@ -416,7 +416,8 @@ def _verb_hit(token: Token, lexicon: TriggerLexicon) -> _Hit | None:
         entry, found = phrase
         noun = next((t for t in found if t.pos_ in {"NOUN", "PROPN"}), None)
         return _Hit(token, entry.event_type, found, entry.reverse, noun,
-                    prepositions={t.lower_ for t in found if t.dep_ == "prep"},
+                    # by part of speech: a parse may hang "about" on a conjunct
+                    prepositions={t.lower_ for t in found if t.pos_ == "ADP"},
                     light=noun is not None and noun.dep_ in {"dobj", "attr", "oprd"})
     extra = _phrase_at(lexicon.reducing_verbs, token)
     if extra is not None and (noun := _object_noun(token, lexicon, extra)) is not None:
@@ -775,10 +776,14 @@ def _verb_roles(hit: _Hit, actors: ActorIndex, lexicon: TriggerLexicon) -> _Role
                 _prep_targets(child, roles, actors, {"to"}, skip)
     _prep_targets(verb, roles, actors, preps, skip)
     if not roles.targets and hit.event_type in lexicon.authored_types:
-        # "rejected a resolution proposed by Russia": a reaction to a thing reaches its maker.
+        # "rejected a resolution proposed by Russia", "criticised the enforcement of the law
+        # by the police": a reaction to a thing reaches its maker.
         for thing in (c for c in verb.children if c.dep_ == "dobj" and not actors.keys(c)):
-            for maker in (a for c in thing.children if c.dep_ == "acl" and c.tag_ == "VBN"
-                          for a in _agents(c)):
+            makers = [*_agents(thing), *(a for c in thing.children
+                                         if c.dep_ == "acl" and c.tag_ == "VBN" for a in _agents(c))]
+            if not _is_passive(verb):
+                makers += _agents(verb)     # the parse hangs "by the police" on an active verb
+            for maker in makers:
                 roles.add("targets", [k for k in actors.keys(maker) if k not in roles.sources])
     if noun is not None:
         object_of = hit.event_type in lexicon.object_of
