@@ -214,8 +214,6 @@ class ActorFinder(CandidateSpans, RolesAndCountries, ExpansionPasses, Pronouns):
         mentions.sort(key=lambda m: (m.start, m.end))
         return DocActors(mentions, actors)
 
-    # -- countries of people ------------------------------------------------------------------
-
 
 def doc_actors(doc: Doc, *, finder: ActorFinder | None = None) -> DocActors:
     """Actor mentions and local actors of one parsed document."""

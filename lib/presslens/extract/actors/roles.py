@@ -131,7 +131,7 @@ class RolesAndCountries:
                     found.append(("", country))
         return found
 
-    # -- main -----------------------------------------------------------------------------
+    # -- one person's roles, an office's state ------------------------------------------------
     def _note_roles(self, person: LocalActor, span: Span) -> None:
         """The titles around one mention, with the state each gives: named in the title, 'of X',
         or the office table ('National Security Advisor' -> USA); and a demonym just before

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import spacy
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
@@ -103,8 +105,8 @@ class CandidateSpans:
             i = max(end, i + 1)
         return found
 
-    # -- roles ------------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=1)
 def _english_tokenizer():
     """spaCy's English tokenizer alone, to split corpus-known names as the models do."""
     return spacy.blank("en").tokenizer

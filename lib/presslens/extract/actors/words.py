@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+# Head words of titles and offices (general English; multi-word offices end in one of these).
 TITLE_WORDS = frozenset("""
 president vice-president premier minister secretary secretary-general spokesperson spokesman
 spokeswoman ambassador envoy chancellor king queen prince princess emir amir sultan sheikh
