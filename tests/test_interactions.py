@@ -415,6 +415,9 @@ def _with_countries(nlp, lexicon, text: str) -> set[tuple[str, str, str]]:
      {("country:PER", "REJECT", "country:BOL")}),
     ("Chilean President Ana Soto said Chile had signed a deal with Peru.",
      {("country:CHL", "AGREE", "country:PER")}),
+    # a state that is only a partner of the clause's event keeps its place
+    ("Chilean President Ana Soto said that the deal would expand ties between Chile and Peru.",
+     {("country:CHL", "AGREE", "country:PER"), ("country:PER", "AGREE", "country:CHL")}),
     # the speaker's own state among the partners is not their recipient
     ("Chilean President Ana Soto said she was ready to work with the new president to deepen "
      "the comprehensive strategic partnership between Chile and Peru.",
@@ -463,3 +466,10 @@ def test_interactions_recipients_of_phrases_and_made_things_and_quoted_speakers(
 ])
 def test_interactions_he_and_she_are_the_person_before(nlp, lexicon, text, expected):
     assert triples(interactions(nlp, lexicon, text)) == expected
+
+
+def test_interactions_an_event_as_borrowed_subject_leaves_the_act_to_the_speaker(nlp, lexicon):
+    text = ("Chilean Foreign Minister Ana Soto said the withdrawal of Peru from the deal was the "
+            "root cause of the crisis and called on Bolivia to lift its sanctions.")
+    assert triples(interactions(nlp, lexicon, text)) == {
+        ("country:PER", "RETREAT", None), ("person:ana soto", "REQUEST", "country:BOL")}

@@ -745,11 +745,14 @@ def _verb_roles(hit: _Hit, actors: ActorIndex, lexicon: TriggerLexicon) -> _Role
     for token in undergoers:
         roles.has_object = True
         roles.add("targets", actors.keys(token))
-    if not roles.sources and not any(c.dep_ in SUBJECT_DEPS for c in verb.children) and (
+    borrowed_event = bool(doers) and all(_noun_entry(lexicon, t) for t in doers)
+    if (not roles.sources or borrowed_event) and not any(
+            c.dep_ in SUBJECT_DEPS for c in verb.children) and (
             verb.dep_ == "conj" and verb.head.dep_ == "ccomp"):
         # "Wang said the withdrawal was the cause and called on Washington to ...": the parser
-        # hung the second verb inside the reported clause; its subject names no actor, the
-        # speaker does.
+        # hung the second verb inside the reported clause; its subject names no actor (or
+        # an event, "the withdrawal of the United States"), the speaker does.
+        roles.sources = []
         for token in _subject_tokens(verb.head.head)[0]:
             roles.add("sources", actors.keys(token))
     preps = (lexicon.noun_target_prepositions if hit.light
@@ -955,12 +958,13 @@ def _stance(hit: _Hit, lexicon: TriggerLexicon) -> bool:
         _aux(t, lexicon.intent_words) for t in (hit.token, *_governors(hit.token)))
 
 
-def _speaking_for_state(hit: _Hit, pairs: list[tuple[str | None, str | None]],
+def _speaking_for_state(hit: _Hit, pairs: list[tuple[str | None, str | None]], roles: _Roles,
                         actors: ActorIndex, lexicon: TriggerLexicon,
                         countries: Mapping[str, str | None]) -> list[tuple[str | None, str | None]]:
     """'Araghchi said Iran would not enter talks with the US': the stance is the speaker's,
     stated for their own state, so the speaker is the source (Araghchi REJECT US). Only when
-    the reported clause's doer is the speaker's own state (or a pronoun for it)."""
+    the reported clause's doer is the speaker's own state (or a pronoun for it), not when the
+    state is only a partner ("said the deal would expand ties between the two countries")."""
     if not countries or not _stance(hit, lexicon) or (verb := _reporter(hit.token, lexicon)) is None:
         return pairs
     speakers = [k for t in _subject_tokens(verb)[0] for k in actors.keys(t)
@@ -969,7 +973,7 @@ def _speaking_for_state(hit: _Hit, pairs: list[tuple[str | None, str | None]],
         return pairs
     speaker, state = speakers[0], countries[speakers[0]]
     return list(dict.fromkeys(
-        (speaker if source and _state_of(source) == state else source, target)
+        (speaker if source in roles.sources and _state_of(source) == state else source, target)
         for source, target in pairs if target != speaker))
 
 
@@ -1039,8 +1043,8 @@ def find_interactions(doc: Doc, mentions: Sequence[Mention], *,
         sid = actors.sent_of[hit.token.i]
         if hit.obliged is not None and not roles.targets:
             continue    # "X said the right must be preserved" asks no actor for anything
-        pairs = _speaking_for_state(hit, _pairs(roles, hit.event_type, lexicon), actors, lexicon,
-                                    countries)
+        pairs = _speaking_for_state(hit, _pairs(roles, hit.event_type, lexicon), roles, actors,
+                                    lexicon, countries)
         for source, target in pairs:
             if target in roles.group and source in roles.sources and (
                     countries.get(source) or "") == _state_of(target):
