@@ -1,6 +1,7 @@
 """Ingest: every format, boilerplate cleaning, titles, and every record accounted for."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -332,3 +333,10 @@ def test_ingest_every_article_column_is_documented():
     end = next(i for i, line in enumerate(lines) if line.startswith("| rejected |"))
     documented = {name.strip() for line in lines[start:end] for name in line.split("|")[2].split(",")}
     assert set(ARTICLE_COLUMNS) - {"text_hash"} <= documented
+
+
+def test_html_read_again_in_the_same_process_is_not_a_duplicate(tmp_path):
+    """A kernel, a worker or a test run reads the same page many times: it is never dropped as seen."""
+    page = Path(__file__).resolve().parents[1] / "data" / "sample" / "2022-11-14-biden-xi-meet-in-bali.html"
+    texts = [read_articles([page]).articles["text"].tolist() for _ in range(6)]
+    assert all(t == texts[0] and len(t) == 1 and t[0] for t in texts)

@@ -341,10 +341,12 @@ def html_to_fields(html: str) -> dict:
     """Main text and metadata of a web page with trafilatura; navigation and footers dropped."""
     import trafilatura
 
+    # No deduplicate: trafilatura's duplicate test is a process-wide cache, so a page read
+    # again in the same kernel or worker would be dropped as "seen".
     try:
         document = trafilatura.bare_extraction(
             html, with_metadata=True, include_comments=False, include_tables=False,
-            favor_precision=True, deduplicate=True,
+            favor_precision=True, deduplicate=False,
         )
     except (ValueError, TypeError, RecursionError) as error:  # lxml on broken or hostile markup
         raise IngestError(f"the HTML could not be parsed ({error.__class__.__name__})") from None
