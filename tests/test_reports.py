@@ -551,6 +551,17 @@ def test_reports_site_has_validation_and_small_pages(site):
 
 
 @pytest.mark.slow
+def test_reports_pages_on_a_warm_kernel_show_no_stderr(site):
+    """Pages after the first on a kernel once printed IPython's history error ('Session/line
+    number was not unique'): no page shows anything on stderr."""
+    out, _ = site
+    pages = sorted(out.glob("*.html"))
+    assert len(pages) >= 10
+    noisy = [p.name for p in pages if "vnd.jupyter.stderr" in p.read_text() or "History logging" in p.read_text()]
+    assert noisy == []
+
+
+@pytest.mark.slow
 def test_reports_subject_pages_show_their_own_scope(site):
     out, _ = site
     profile = next(out.glob("actor-*.html")).read_text()

@@ -24,7 +24,9 @@ def new_page() -> None:
         del shell.user_ns[name]
     for name in ("_", "__", "___"):
         shell.user_ns[name] = ""
-    shell.history_manager.reset(new_session=False)
+    # A new history session: cell numbers restart at 1 below, and IPython refuses to log a
+    # (session, line) pair twice ("Session/line number was not unique"), printing it on the page.
+    shell.history_manager.reset(new_session=True)
     shell.execution_count = 0  # the page's first cell is then cell 1, as when run alone
     _share_stores()
     import matplotlib.pyplot as plt
