@@ -180,3 +180,27 @@ def test_notebooks_readme_papermill_example_runs_as_written(project):
     assert [o for c in _code(executed) for o in c.outputs if o.output_type == "error"] == []
     page = (project / "actor-profile.html").read_text(encoding="utf-8")
     assert "Actor profile: Ali Akbar Ahmadian" in page
+
+
+def _defaults(path: Path) -> dict:
+    (cell,) = _parameters(_read(path))
+    return {s.targets[0].id: ast.literal_eval(s.value) for s in ast.parse(cell.source).body}
+
+
+def test_notebooks_default_subjects_are_in_the_sample(sample_store):
+    """Opened on its own, each notebook's default actor, article and theme exist in the sample store."""
+    from presslens.store import open_store
+
+    st = open_store(sample_store)
+    try:
+        actors = st.table("actors")
+        names = set(actors["name"]) | set(actors["actor_id"]) | {a for x in actors["aliases"] for a in x}
+        articles = set(st.table("articles")["article_id"])
+        themes = set(st.table("themes")["theme"])
+    finally:
+        st.close()
+    for path in NOTEBOOKS:
+        defaults = _defaults(path)
+        assert defaults.get("actor", "Ali Akbar Ahmadian") in names, path.name
+        assert defaults.get("article_id", next(iter(articles))) in articles, path.name
+        assert defaults.get("theme", "sanctions") in themes, path.name
