@@ -84,6 +84,18 @@ def test_store_parts_with_an_all_missing_column_join_into_one_table(tmp_path):
     assert not list(tmp_path.glob(".store-*"))          # no staging folder left behind
 
 
+def test_store_rebuilt_in_place_shows_its_new_rows_while_an_old_one_is_open(tmp_path):
+    folder = tmp_path / "store"
+    write_store(folder, {"t": pd.DataFrame({"n": [1, 2]})}, {"corpus": "old"})
+    old = open_store(folder)                            # a kernel still holds the old store
+    write_store(folder, {"t": pd.DataFrame({"n": [3]})}, {"corpus": "new"})
+    new = open_store(folder)
+    assert new.sql("SELECT list(n) AS n FROM t")["n"][0].tolist() == [3]
+    assert old.sql("SELECT count(*) AS n FROM t")["n"][0] == 2
+    old.close()
+    new.close()
+
+
 def test_store_killed_between_the_renames_is_recovered_when_opened(tmp_path):
     folder = tmp_path / "store"
     write_store(folder, {"t": pd.DataFrame({"n": [1]})}, {"corpus": "old"})

@@ -172,5 +172,10 @@ def open_store(path: str | Path) -> Store:
         raise StoreError(f"{folder} is not a PressLens store (no {DATABASE}): build it with "
                          f"'presslens extract PATH --out {folder}' or 'make extract'")
     meta = json.loads((folder / META).read_text(encoding="utf-8")) if (folder / META).exists() else {}
-    con = duckdb.connect(str(folder / DATABASE), read_only=True)
+    # Attached to a private in-memory database rather than connected by path: DuckDB shares one
+    # instance per path in a process, so a store rebuilt in place would still show its old rows
+    # to a second open_store while a first connection lives (a kernel, a notebook).
+    con = duckdb.connect()
+    con.execute("ATTACH ? AS store (READ_ONLY)", [str(folder / DATABASE)])
+    con.execute("USE store")
     return Store(folder, con, meta)
