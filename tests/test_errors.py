@@ -125,3 +125,11 @@ def test_errors_programming_error_is_not_caught(monkeypatch, tmp_path):
 
 def test_errors_missing_file_is_still_file_not_found():
     assert issubclass(MissingFile, FileNotFoundError) and issubclass(MissingFile, UserError)
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-1", "2.5"])
+def test_errors_bad_workers_variable_is_one_line(tmp_path, article, capsys, monkeypatch, value):
+    monkeypatch.setenv("PRESSLENS_WORKERS", value)
+    assert main(["extract", str(article), "--out", str(tmp_path / "s"), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "PRESSLENS_WORKERS" in err and len(err.strip().splitlines()) == 1

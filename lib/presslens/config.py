@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from presslens.errors import UserError
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -65,6 +67,8 @@ class Settings:
         if actors := env.get("PRESSLENS_ACTORS"):
             settings = replace(settings, actors_file=Path(actors))
         if workers := env.get("PRESSLENS_WORKERS"):
+            if not workers.strip().isdigit() or int(workers) < 1:
+                raise UserError(f"PRESSLENS_WORKERS={workers!r}: give a whole number of processes, 1 or more")
             settings = replace(settings, workers=int(workers))
         if cache := env.get("PRESSLENS_CACHE"):
             settings = replace(settings, cache_dir=Path(cache))
