@@ -42,6 +42,10 @@ def test_actors_capital_as_place_is_not_an_actor(nlp, text, place):
      "Ali Akbar Ahmadian", "Secretary of the Supreme National Security Council", "IRN"),
     ("Sergei Lavrov, Russia's foreign minister, said talks would continue.",
      "Sergei Lavrov", "Foreign minister", "RUS"),
+    ("The summit, hosted by Uzbek President Shavkat Mirziyoyev, opened on Friday.",
+     "Shavkat Mirziyoyev", "President", "UZB"),
+    ("In Washington, White House spokesman John Kirby said the talks were useful.",
+     "John Kirby", "White House spokesman", "USA"),
 ])
 def test_actors_roles_and_country(nlp, text, name, role, country):
     found, _ = actors_of(nlp, text)

@@ -31,7 +31,12 @@ NEWS_SEATS = {"Washington": "USA", "Beijing": "CHN", "Moscow": "RUS", "Jerusalem
 NEWS_DEMONYMS = {"British": "GBR", "Emirati": "ARE", "Saudi": "SAU", "Dutch": "NLD",
                  "Americans": "USA", "Filipino": "PHL", "Turkish": "TUR", "Israeli": "ISR",
                  "Ukrainian": "UKR", "South Korean": "KOR", "North Korean": "PRK",
-                 "Korean": None, "Congolese": None, "Sudanese": None}
+                 "Korean": None, "Congolese": None, "Sudanese": None,
+                 # Short forms news writes that countryinfo lacks ("Uzbek President X").
+                 "Uzbek": "UZB", "Kazakh": "KAZ", "Tajik": "TJK", "Kyrgyz": "KGZ", "Azeri": "AZE",
+                 "Sri Lankan": "LKA", "Nepali": "NPL", "Maldivian": "MDV", "Bosnian": "BIH",
+                 "Slovenian": "SVN", "Icelandic": "ISL", "Argentine": "ARG", "Argentinian": "ARG",
+                 "Ecuadorian": "ECU", "Lao": "LAO"}
 
 
 def _by_population() -> list[dict]:
