@@ -473,3 +473,13 @@ def test_interactions_an_event_as_borrowed_subject_leaves_the_act_to_the_speaker
             "root cause of the crisis and called on Bolivia to lift its sanctions.")
     assert triples(interactions(nlp, lexicon, text)) == {
         ("country:PER", "RETREAT", None), ("person:ana soto", "REQUEST", "country:BOL")}
+
+
+@pytest.mark.parametrize("text, protests", [
+    ("On March 3, Ukraine instituted a new customs regime at the border with Transnistria.", 0),
+    ("In March, Iran and Iraq reopened the border crossing.", 0),
+    ("Ukraine held a march against Russia on Friday.", 1),
+])
+def test_interactions_a_month_is_no_protest_march(nlp, lexicon, text, protests):
+    found = interactions(nlp, lexicon, text)
+    assert sum(i.event_type == "PROTEST" for i in found) == protests, found

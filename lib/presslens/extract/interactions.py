@@ -525,6 +525,10 @@ def _obligation_hits(doc: Doc, lexicon: TriggerLexicon, taken: set[int]) -> list
     return hits
 
 
+# Entity types of dates and times: a noun trigger inside one names a day, not an event.
+CALENDAR_ENTITIES = frozenset({"DATE", "TIME"})
+
+
 def _hits(doc: Doc, lexicon: TriggerLexicon, inside_actor: set[int]) -> list[_Hit]:
     hits: list[_Hit] = []
     used: set[int] = set()
@@ -552,6 +556,8 @@ def _hits(doc: Doc, lexicon: TriggerLexicon, inside_actor: set[int]) -> list[_Hi
     for token in doc:
         if token.i in used or token.i in inside_actor or token.dep_ == "compound":
             continue
+        if token.ent_type_ in CALENDAR_ENTITIES:
+            continue    # "On March 3", "in March": the month, not a protest march
         if found := _noun_entry(lexicon, token):
             entry, words = found
             event_type: str | None = entry.event_type
