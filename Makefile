@@ -72,7 +72,7 @@ lint: $(VENV)/.installed ## ruff
 	$(BIN)/ruff check lib tests
 
 clean: ## remove stores, reports and caches (keeps .venv)
-	rm -rf data/processed $(REPORTS)/*.html $(REPORTS)/notebooks $(REPORTS)/.built-* $(REPORTS)/.presslens-reports.json $(REPORTS)/site.json
+	rm -rf data/processed $(REPORTS)/*.html $(REPORTS)/notebooks $(REPORTS)/assets $(REPORTS)/.built-* $(REPORTS)/.presslens-reports.json $(REPORTS)/site.json
 
 clean-all: clean ## also remove .venv
 	rm -rf $(VENV)

@@ -1,6 +1,6 @@
 """Benchmark of extraction at scale, every figure measured in the same run. Not a test.
 
-    python benchmarks/bench_extract.py [--corpus PATH] [--workers 2] [--scale-articles 160]
+    python benchmarks/bench_extract.py [--corpus PATH] [--workers 2] [--scale-articles N]
 
 Prints:
 - words/s of `extract_corpus` (cold caches) and of bare `nlp.pipe` with the same model,
@@ -8,7 +8,7 @@ Prints:
 - a second, unchanged extraction as a share of the first; extracting after adding one article
   (the first run holds every article but one) as a share of the first;
 - peak memory (resident memory of the whole process tree, sampled) and time at 1x and 4x a
-  corpus (the first --scale-articles articles, then those repeated with changed ids and texts);
+  corpus (the whole corpus, or its first --scale-articles, then those repeated with changed ids and texts);
 - the Dask engine's words/s on a LocalCluster of --workers workers, and whether its tables
   equal the local engine's.
 Each measured run is its own process, so that its memory is its own.
@@ -109,7 +109,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--scale-articles", type=int, default=160,
+    parser.add_argument("--scale-articles", type=int, default=0,
                         help="articles in the 1x corpus of the memory test (0: all)")
     parser.add_argument("--skip-dask", action="store_true")
     args = parser.parse_args()
