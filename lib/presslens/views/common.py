@@ -69,10 +69,8 @@ def resolve_article(st: Store, article_id: str) -> pd.Series:
 
 def date_range(st: Store) -> str:
     """"2021-02-15 to 2021-08-27", or a note that the articles carry no dates."""
-    first, last = st.meta.get("date_min"), st.meta.get("date_max")
-    if not first:
-        return "no dated articles"
-    return first if first == last else f"{first} to {last}"
+    meta = st.meta
+    return _seen(meta.get("date_min") or None, meta.get("date_max") or None, undated="no dated articles")
 
 
 def country_name(iso3: object) -> str:
@@ -221,10 +219,11 @@ def _date(value: object) -> str:
     return "" if _missing(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
 
 
-def _seen(first: object, last: object) -> str:
+def _seen(first: object, last: object, undated: str = "undated") -> str:
+    """"2021-02-15", or "2021-02-15 to 2021-08-27"; `undated` when there is no first date."""
     a, b = _date(first), _date(last)
     if not a:
-        return "undated"
+        return undated
     return a if a == b else f"{a} to {b}"
 
 
