@@ -66,10 +66,12 @@ def cmd_rejected(args: argparse.Namespace) -> int:
     from presslens.store import open_store
 
     st = open_store(args.store)
-    rejected = st.table("rejected")
-    for row in rejected.itertuples():
-        where = f":{row.where.split()[-1]}" if row.where else ""
-        print(f"{row.path}{where}: {row.reason}")
+    # Rows straight from DuckDB: no pandas, so the command starts in about half a second.
+    rejected = st.con.execute('SELECT path, "where", reason FROM rejected ORDER BY rowid').fetchall()
+    st.close()
+    for path, location, reason in rejected:
+        where = f":{location.split()[-1]}" if location else ""
+        print(f"{path}{where}: {reason}")
     print(f"{len(rejected)} rejected")
     return 0
 

@@ -12,13 +12,14 @@ import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from presslens.errors import UserError
+
+if TYPE_CHECKING:  # pandas and pyarrow load where tables are read or written, not to open a store
+    import pandas as pd
 
 DATABASE = "presslens.duckdb"
 META = "meta.json"
@@ -107,6 +108,9 @@ def _join_parts(parts: list[Path], out: Path) -> None:
     if len(parts) == 1:
         parts[0].rename(out)
         return
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     # A part whose column is all missing has a null type there: the joined schema widens it.
     schema = pa.unify_schemas([pq.read_schema(p) for p in parts], promote_options="permissive")
     with pq.ParquetWriter(out, schema) as writer:
@@ -136,6 +140,8 @@ class Store:
 
     def table(self, name: str) -> pd.DataFrame:
         """A whole table as a DataFrame."""
+        import pandas as pd
+
         return pd.read_parquet(self.path / f"{name}.parquet")
 
     def sql(self, query: str, params: list | None = None) -> pd.DataFrame:
