@@ -483,3 +483,22 @@ def test_interactions_an_event_as_borrowed_subject_leaves_the_act_to_the_speaker
 def test_interactions_a_month_is_no_protest_march(nlp, lexicon, text, protests):
     found = interactions(nlp, lexicon, text)
     assert sum(i.event_type == "PROTEST" for i in found) == protests, found
+
+
+# -- modality: acts asked for, hoped for or only supposed are not recorded as done -------------
+@pytest.mark.parametrize("text, expected", [
+    # asked for: the asker's REQUEST of the doer, not the act ("for" parsed as a clause mark)
+    ("Peru called for Chile to withdraw its troops from Bolivia.",
+     {("country:PER", "REQUEST", "country:CHL")}),
+    ("Peru appealed for Chile to release the fishermen.",
+     {("country:PER", "REQUEST", "country:CHL")}),
+    # a condition: what might happen was not done; the main clause stays
+    ("Norway will send aid if Peru is attacked.", {("country:NOR", "AGREE", None)}),
+    # hoped, expected or wanted of another: no event; one's own hoped act is an intent
+    ("Chile said it hoped the new government would expand cooperation between Lima and "
+     "Santiago.", set()),
+    ("Bolivia wants Chile to attack Peru.", set()),
+    ("Bolivia hopes to meet Chile.", {("country:BOL", "AGREE", "country:CHL")}),
+])
+def test_interactions_requested_conditional_and_wished_acts(nlp, lexicon, text, expected):
+    assert triples(interactions(nlp, lexicon, text)) == expected

@@ -51,7 +51,7 @@ LIST_OPTIONS = ("light_verbs", "reverse_light_verbs", "reducing_verbs", "promise
                 "condition_words", "hypothetical_words", "circumstance_prepositions",
                 "publication_objects", "publication_types", "noun_source_prepositions",
                 "from_place_types", "framing_types", "fulfilment_objects", "allegation_verbs",
-                "allegation_types", "authored_types", "actor_object_verbs")
+                "allegation_types", "authored_types", "actor_object_verbs", "wish_verbs")
 TYPE_OPTIONS = ("obligation_type", "condition_type", "allegation_type")
 OPTION_KEYS = frozenset({*LIST_OPTIONS, *TYPE_OPTIONS, "plural_references"})
 REFERENCE_KINDS = frozenset({"country", "person", "any"})
@@ -126,6 +126,7 @@ class TriggerLexicon(NamedTuple):
     allegation_type: str | None = None
     authored_types: frozenset[str] = frozenset()
     actor_object_verbs: frozenset[str] = frozenset()
+    wish_verbs: frozenset[str] = frozenset()
     path: Path | None = None
 
 
@@ -269,6 +270,11 @@ def load_triggers(path: str | Path | None = None) -> TriggerLexicon:
     def words(name: str) -> frozenset[str]:
         return frozenset(w.lower() for w in lists[name])
 
+    def verb_forms(name: str) -> frozenset[str]:
+        # The small English model lemmatizes "hoped" as "hop": match the regular forms too.
+        return frozenset(form for w in words(name) for form in (
+            w, w + "s", w + "d", w + "ed", w + "ing", w[:-1] + "ing" if w.endswith("e") else w))
+
     def by_length(table: dict[str, list[Phrase]]) -> dict[str, tuple[Phrase, ...]]:
         return {k: tuple(sorted(v, key=lambda p: len(p.words), reverse=True))
                 for k, v in table.items()}
@@ -284,7 +290,7 @@ def load_triggers(path: str | Path | None = None) -> TriggerLexicon:
         target_prepositions=words("target_prepositions"),
         noun_target_prepositions=words("target_prepositions") | words("noun_target_prepositions"),
         negators=_phrase_table(lists["negators"]),
-        intent_words=words("intent_words"),
+        intent_words=verb_forms("intent_words"),
         obligation_words=words("obligation_words"),
         obligation_type=options.get("obligation_type"),
         condition_words=words("condition_words"),
@@ -303,6 +309,7 @@ def load_triggers(path: str | Path | None = None) -> TriggerLexicon:
         allegation_type=options.get("allegation_type"),
         authored_types=frozenset(lists["authored_types"]),
         actor_object_verbs=words("actor_object_verbs"),
+        wish_verbs=verb_forms("wish_verbs"),
         path=file,
     )
 
@@ -317,6 +324,9 @@ def _match_words(token: Token, words: tuple[str, ...]) -> list[Token] | None:
     None if one is missing. Auxiliaries, markers and subjects never count ("to protest")."""
     found: list[Token] = []
     todo = list(words)
+    # "called for Romania to withdraw": the parse makes "for" the mark of the clause asked for.
+    marks = [m for c in token.children if c.dep_ == "advcl" for m in c.children
+             if m.dep_ == "mark" and m.i < c.i]
     progress = True
     while todo and progress:
         progress = False
@@ -324,6 +334,8 @@ def _match_words(token: Token, words: tuple[str, ...]) -> list[Token] | None:
             hit = next((c for t in (token, *found) for c in t.children
                         if c.dep_ not in PHRASE_SKIP_DEPS and word in _forms(c)
                         and c not in found and not _circumstantial(c)), None)
+            if hit is None:
+                hit = next((m for m in marks if word == m.lower_ and m not in found), None)
             if hit is not None:
                 found.append(hit)
                 todo.remove(word)
@@ -608,11 +620,39 @@ def _framed(token: Token, framing: set[int]) -> bool:
         if current.dep_ == "conj":
             current = current.head
             continue
-        if current.dep_ in {"xcomp", "ccomp"}:
+        if current.dep_ in {"xcomp", "ccomp"} or _asked_for(current):
             return current.head.i in framing
         if current.dep_ == "pcomp" and current.head.dep_ == "prep":
             return current.head.head.i in framing
         return False
+    return False
+
+
+def _asked_for(clause: Token) -> bool:
+    """True for the clause of "called for Romania to withdraw" or "appealed for Chile to
+    release", which the parse makes an adverbial clause, marked by "for" or infinitive."""
+    if clause.dep_ != "advcl":
+        return False
+    marks = {c.lower_ for c in clause.children if c.dep_ == "mark"}
+    return "for" in marks or (not marks and clause.tag_ == "VB" and any(
+        c.dep_ == "aux" and c.lower_ == "to" for c in clause.children) and any(
+        c.dep_ == "prep" and c.lower_ == "for" and c.i < clause.i for c in clause.head.children))
+
+
+def _wished(token: Token, lexicon: TriggerLexicon) -> bool:
+    """True when `token` is inside what someone hopes, expects or fears another will do
+    ('Putin hoped the presidency would develop cooperation', 'expects Iran to retaliate'):
+    a wish about another's act is no event. 'hopes to meet' (the subject's own act) is an
+    intent and stays."""
+    current = token
+    for _ in range(12):
+        head = current.head
+        if head.i == current.i or current.dep_ in {"relcl", "acl"}:
+            return False
+        if _forms(head) & lexicon.wish_verbs and (current.dep_ == "ccomp" or (
+                current.dep_ == "xcomp" and any(c.dep_ == "dobj" for c in head.children))):
+            return True
+        current = head
     return False
 
 
@@ -830,6 +870,11 @@ def _borrow_targets(verb: Token, roles: _Roles, actors: ActorIndex, lexicon: Tri
                 if grand.dep_ in {"dobj", "dative"}:
                     roles.add("targets", actors.keys(grand))
             _prep_targets(child, roles, actors, lexicon.target_prepositions, set())
+        elif _asked_for(child):
+            # "called for Romania to withdraw": the subject of the clause is asked.
+            for grand in child.children:
+                if grand.dep_ in {"nsubj", "nsubjpass"}:
+                    roles.add("targets", actors.keys(grand))
         elif child.dep_ == "ccomp" and (child.tag_ == "VB" or any(
                 c.dep_ == "aux" and c.tag_ == "MD" for c in child.children)):
             # "demanded that Israel withdraw", "warned that Iran would face": the subject of a
@@ -1045,6 +1090,8 @@ def find_interactions(doc: Doc, mentions: Sequence[Mention], *,
     found: list[Interaction] = []
     seen: set[tuple[str | None, str, str | None, int]] = set()
     for hit in hits:
+        if hit.depth >= HYPOTHETICAL_RANK or _wished(hit.token, lexicon):
+            continue    # "if Iran is attacked", "hoped X would attack": nothing was done
         roles = _roles(hit, actors, lexicon)
         sid = actors.sent_of[hit.token.i]
         if hit.obliged is not None and not roles.targets:
