@@ -352,3 +352,50 @@ def test_actors_several_states_bodies_and_outlets_are_no_state_agent(nlp):
     assert "governments" not in by_text
     assert not any(a.sector == "MED" for a in found.actors.values())
     assert ("agent:THA:MIL", "name") in by_text["Army"]          # written as a name
+
+
+@pytest.mark.parametrize("text", [
+    "The White House said the talks in Lagos went well. Nigeria agreed.",
+    "A White House statement welcomed the vote in Kenya.",
+])
+def test_actors_an_institution_of_one_state_keeps_its_state(nlp, text):
+    found, by_text = actors_of(nlp, text)
+    key = "organization:USA:white house"
+    assert {k for k, _ in by_text["White House"]} == {key}
+    house = found.actors[key]
+    assert (house.name, house.country, house.sector) == ("White House", "USA", "GOV")
+
+
+def test_actors_state_of_a_whose_clause_is_the_officials(nlp):
+    found, _ = actors_of(nlp, "The bloc praised Chile, whose Foreign Minister Ana Torres signed the pact.")
+    torres = found.actors["person:ana torres"]
+    assert torres.country == "CHL" and ("CHL", "title") in torres.evidence
+
+
+def test_actors_apposition_gives_its_demonym_to_the_name(nlp):
+    found, _ = actors_of(nlp, "Italian Foreign Minister Marco Bellini and his Kenyan counterpart, "
+                              "Daniel Otieno, signed the accord.")
+    assert found.actors["person:daniel otieno"].country == "KEN"
+    assert found.actors["person:marco bellini"].country == "ITA"
+
+
+@pytest.mark.parametrize("text, name, role, country", [
+    # A clause inside the apposition names another place: not the title's state.
+    ("Officials met Omar Haddad, an adviser to the Supreme Leader who had led talks with Paris.",
+     "Omar Haddad", "Adviser to the Supreme Leader", "IRN"),
+    # A rank before the name is no part of the office.
+    ("Supreme Leader Ayatollah Hassan Jafari spoke on Friday.", "Hassan Jafari", "Supreme Leader", "IRN"),
+    ("Gabriel Nunez, the minister of Peru who visited Spain, returned.", "Gabriel Nunez", None, "PER"),
+])
+def test_actors_title_is_the_phrase_next_to_the_name(nlp, text, name, role, country):
+    found, _ = actors_of(nlp, text)
+    person = next(a for a in found.actors.values() if a.name == name)
+    assert person.country == country
+    if role:
+        assert person.roles == [role]
+
+
+def test_actors_surname_with_particle_opening_a_sentence_is_the_person(nlp):
+    found, _ = actors_of(nlp, "The bloc's envoy Greta von der Linden arrived. Von der Linden said the EU would help.")
+    people = [a.name for a in found.actors.values() if a.kind == "person"]
+    assert people == ["Greta von der Linden"]

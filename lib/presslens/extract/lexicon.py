@@ -22,6 +22,7 @@ SECTORS = ("GOV", "MIL", "COP", "JUD", "LEG", "OPP", "REB", "CVL", "MED", "BUS",
 class Institution(NamedTuple):
     name: str
     sector: str
+    state: str | None = None    # one state's own ("White House"), else qualified per mention
 
 
 class AgentLexicon(NamedTuple):
@@ -83,9 +84,11 @@ def _read_agents(path: Path) -> AgentLexicon:
     institutions: dict[str, Institution] = {}
     for name, entry in section(path, data, "institutions").items():
         where = f"institutions.{name}"
-        if not isinstance(entry, dict) or set(entry) - {"sector", "forms"}:
-            raise LexiconError(f"{path}: {where}: expected {{sector: CODE, forms: [...]}}")
-        institution = Institution(str(name), sector_of(where, entry.get("sector")))
+        if not isinstance(entry, dict) or set(entry) - {"sector", "forms", "state"}:
+            raise LexiconError(f"{path}: {where}: expected {{sector: CODE, forms: [...]}} "
+                               "and optionally state: ISO3")
+        state = _iso3(path, f"{where}.state", entry["state"]) if entry.get("state") else None
+        institution = Institution(str(name), sector_of(where, entry.get("sector")), state)
         for form in [str(name), *word_list(path, f"{where}.forms", entry.get("forms"))]:
             other = institutions.get(fold(form))
             if other is not None and other.name != institution.name:

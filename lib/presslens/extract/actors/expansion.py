@@ -30,7 +30,8 @@ class ExpansionPasses:
                     doc[end].pos_ in {"NOUN", "PROPN"}):
                 continue
             # "House" and "Commons" only as names; "parliament", "senate" also in lower case.
-            if doc[i].text[:1].isupper() or (width == 1 and fold(institution.name) == words[0]):
+            if doc[i].text[:1].isupper() or (width == 1 and fold(institution.name) == words[0]
+                                              and not institution.state):
                 return i, end, "institution", institution
         for width in (3, 2, 1):
             end = i + width
@@ -74,6 +75,13 @@ class ExpansionPasses:
                 i += 1
                 continue
             start, end, kind, what = found
+            if kind == "institution" and what.state:
+                # "the White House": one state's own institution, whatever the sentence names.
+                key = self._own_institution(actors, what)
+                add(doc[start:end], key, "name")
+                taken.update(range(start, end))
+                i = end
+                continue
             modifier = self._modifier_state(doc, start, end)
             if modifier is None and doc[end - 1].tag_ in {"NNS", "NNPS"} and (
                     doc[end - 1].lemma_.lower() in ONE_PER_STATE):
@@ -108,6 +116,15 @@ class ExpansionPasses:
             actors.setdefault(key, actor)
             add(doc[start:end], key, "name" if written_as_name else "agent")
             taken.update(range(start, end))
+
+    @staticmethod
+    def _own_institution(actors: dict[str, LocalActor], institution) -> str:
+        """The local actor of an institution that belongs to one state ('White House' -> USA):
+        named as written, with that state; returns its key."""
+        key = f"organization:{institution.state}:{fold(institution.name)}"
+        actors.setdefault(key, LocalActor(key, institution.name, "organization", institution.state,
+                                          sector=institution.sector))
+        return key
 
     def _city_or_unknown(self, text: str) -> bool:
         """A surname may be a city's name ("Paris"), never a country's ("Will Germany")."""

@@ -84,6 +84,11 @@ class ActorFinder(CandidateSpans, RolesAndCountries, ExpansionPasses, Pronouns):
                          and same_given_name(tokens[0], p.name.split()[0])]
                 if len(named) == 1:
                     return named[0]
+            if len(tokens) > 1 and tokens[0].lower() in NAME_PARTICLES:
+                # "Von der Leyen" opening a sentence: the surname of "Ursula von der Leyen".
+                for person in reversed(persons):
+                    if person.name.lower().endswith(" " + name.lower()):
+                        return person
             for person in reversed(persons):
                 person_tokens = person.name.split()
                 if len(tokens) > 1 and (name == person.name or (
@@ -118,7 +123,10 @@ class ActorFinder(CandidateSpans, RolesAndCountries, ExpansionPasses, Pronouns):
                 actors.setdefault(key, LocalActor(key, body, "organization", sector="IGO"))
                 add(span, key, "name" if fold(text) == fold(body) else "alias")
                 continue
-            if label != "PERSON" and self._institution_form(span) is not None:
+            if label != "PERSON" and (institution := self._institution_form(span)) is not None:
+                if getattr(institution, "state", None):
+                    # "White House": one state's own, also as a modifier ("a White House readout").
+                    add(span, self._own_institution(actors, institution), "name")
                 continue  # "U.S. Senate", "Parliament": a state's institution, read by _add_collectives
             geo = self.geo.lookup(text)
             if geo and label != "PERSON":

@@ -15,6 +15,12 @@ from presslens.extract.actors.words import EVIDENCE_WEIGHTS, HONORIFICS
 from presslens.extract.lexicon import international_name
 from presslens.geo import fold
 
+# Ranks and forms of address written before a name that are no office ("Supreme Leader
+# Ayatollah Ali Khamenei" holds the office "Supreme Leader").
+RANK_HONORIFICS = frozenset({"sheikh", "sheikha", "sayyid", "ayatollah", "hojatoleslam"})
+# Clauses inside a noun phrase: what they say is not part of a title.
+CLAUSE_DEPS = frozenset({"relcl", "acl", "advcl"})
+
 
 class RolesAndCountries:
     """Roles and country evidence of mentions (a part of ActorFinder)."""
@@ -64,9 +70,9 @@ class RolesAndCountries:
                 run.insert(0, token)  # "Secretary-General", not "Bangladesh - President"
                 i -= 1
                 continue
-            if not run and token.ent_type_ == "PERSON" and token.whitespace_ and (
-                    token.lower_ in {"sheikh", "sheikha", "sayyid"} or token.lower_.rstrip(".") in HONORIFICS):
-                i -= 1  # "Prime Minister [Sheikh Mohammed ...]": the honorific is no office
+            if not run and token.whitespace_ and (token.lower_ in RANK_HONORIFICS or (
+                    token.ent_type_ == "PERSON" and token.lower_.rstrip(".") in HONORIFICS)):
+                i -= 1  # "Prime Minister [Sheikh Mohammed ...]", "Supreme Leader Ayatollah X": no office
                 continue
             if token.ent_type_ == "PERSON" and is_title_token(token) and token.text[:1].isupper():
                 run.insert(0, token)  # "[Taoiseach Bertie Ahern]": the title tagged with the name
@@ -100,12 +106,16 @@ class RolesAndCountries:
         while run and run[0].lower_ in {"of", "the", "and", "for"}:
             run.pop(0)
         if any(is_title_token(t) for t in run) and len(run) <= 14:
-            found.append(self._role_text(run))
+            role, country = self._role_text(run)
+            # "Pakistan, whose Prime Minister X": the office is the state's the clause hangs on.
+            if country is None and i >= 0 and doc[i].tag_ == "WP$":
+                country = self._relative_antecedent_state(doc[i])
+            found.append((role, country))
         # Apposition around the name: "X, the Secretary of ..." or "Iran's Secretary ..., X".
         root = span.root
         for token in root.children:
             if token.dep_ == "appos" and is_title_token(token) and token.i >= span.end:
-                sub = [t for t in token.subtree if not (t.i < token.i and t.lower_ == ",")]
+                sub = _title_phrase(token)
                 if len(sub) <= 20:
                     found.append(self._role_text(sub))
         if root.dep_ == "appos" and is_title_token(root.head) and root.head.i < span.start:
@@ -131,6 +141,27 @@ class RolesAndCountries:
                     found.append(("", country))
         return found
 
+    def _relative_antecedent_state(self, whose: Token) -> str | None:
+        """The state a 'whose' clause hangs on: 'Pakistan, whose Prime Minister ...' -> PAK."""
+        for token in whose.ancestors:
+            if token.dep_ == "relcl":
+                return self._state_word(token.head)
+        return None
+
+    def apposition_state(self, span: Span) -> str | None:
+        """The state of a noun the name is in apposition to: 'his Iranian counterpart, X',
+        'Russia's envoy, X' (the noun and the name are one person)."""
+        root = span.root
+        head = root.head
+        if root.dep_ != "appos" or head.i >= span.start or head.pos_ != "NOUN" or (
+                head.ent_type_ in {"PERSON", "ORG"}):
+            return None
+        for child in head.children:
+            if child.i < head.i and child.dep_ in {"amod", "compound", "poss"} and (
+                    found := self._state_word(child)):
+                return found
+        return None
+
     # -- one person's roles, an office's state ------------------------------------------------
     def _note_roles(self, person: LocalActor, span: Span) -> None:
         """The titles around one mention, with the state each gives: named in the title, 'of X',
@@ -145,6 +176,8 @@ class RolesAndCountries:
             if not country and role and (office := self._office_state(role)):
                 country, how = office, "office"
             person.add_role(role, country, how)
+        if state := self.apposition_state(span):
+            person.evidence[(state, "demonym")] += 1
         doc = span.doc
         before = doc[span.start - 1] if span.start else None
         if before is not None and before.text[:1].isupper() and not is_title_token(before) and (
@@ -232,6 +265,25 @@ class RolesAndCountries:
             if j < len(doc) and (found := self._state_word(doc[j])):
                 return found
         return None
+
+
+def _title_phrase(head: Token) -> list[Token]:
+    """The words of a title in apposition ('X, an adviser to Supreme Leader Y who led the
+    talks with Beijing') up to another person's name and without its clauses: 'an adviser to
+    Supreme Leader'. What the clause or the other person says is not this person's title."""
+    clauses = {t.i for child in head.subtree if child.dep_ in CLAUSE_DEPS and child is not head
+               for t in child.subtree}
+    words: list[Token] = []
+    for token in head.subtree:
+        if token.i < head.i and token.lower_ == ",":
+            continue
+        if token.i > head.i and (token.ent_type_ == "PERSON" or token.lower_ in RANK_HONORIFICS):
+            break
+        if token.i not in clauses:
+            words.append(token)
+    while words and words[-1].is_punct or words and words[-1].lower_ in {"of", "to", "for", "and", "the"}:
+        words.pop()
+    return words
 
 
 def _paragraph_index(doc: Doc) -> list[int]:
