@@ -502,3 +502,31 @@ def test_interactions_a_month_is_no_protest_march(nlp, lexicon, text, protests):
 ])
 def test_interactions_requested_conditional_and_wished_acts(nlp, lexicon, text, expected):
     assert triples(interactions(nlp, lexicon, text)) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a thing or an event named with an actor is not that actor as a partner
+    ("Chile and Peru proposed a UN Security Council resolution.",
+     {("country:CHL", "AGREE", None), ("country:PER", "AGREE", None)}),
+    ("The government of Chile received specific intelligence and police information.", set()),
+    # ... but what is struck or condemned still reaches its owner or doer
+    ("Chilean forces struck three Peruvian military sites.",
+     {("country:CHL", "ASSAULT", "country:PER")}),
+    ("Peru condemned the Chilean strikes.", {("country:PER", "ACCUSE", "country:CHL")}),
+])
+def test_interactions_things_named_with_an_actor_are_no_partner(nlp, lexicon, text, expected):
+    assert triples(interactions(nlp, lexicon, text)) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "the leaders" or "the G8 nations" counts no pair: not the two named before
+    ("Peru and Chile called on the G8 nations to act.",
+     {("country:PER", "REQUEST", None), ("country:CHL", "REQUEST", None)}),
+    ("Ali Akbar Ahmadian met Chen Wenqing in Beijing. The leaders also signed a memorandum on "
+     "Bolivia.", {(AHMADIAN, "CONSULT", CHEN), (None, "AGREE", "country:BOL")}),
+    # "the two leaders" does
+    ("Ali Akbar Ahmadian met Chen Wenqing in Beijing. The two leaders also signed a memorandum.",
+     {(AHMADIAN, "CONSULT", CHEN), (AHMADIAN, "AGREE", CHEN), (CHEN, "AGREE", AHMADIAN)}),
+])
+def test_interactions_plural_back_references_need_a_number(nlp, lexicon, text, expected):
+    assert triples(interactions(nlp, lexicon, text)) == expected

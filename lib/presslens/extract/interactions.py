@@ -51,7 +51,8 @@ LIST_OPTIONS = ("light_verbs", "reverse_light_verbs", "reducing_verbs", "promise
                 "condition_words", "hypothetical_words", "circumstance_prepositions",
                 "publication_objects", "publication_types", "noun_source_prepositions",
                 "from_place_types", "framing_types", "fulfilment_objects", "allegation_verbs",
-                "allegation_types", "authored_types", "actor_object_verbs", "wish_verbs")
+                "allegation_types", "authored_types", "actor_object_verbs", "wish_verbs",
+                "thing_nouns", "partner_types")
 TYPE_OPTIONS = ("obligation_type", "condition_type", "allegation_type")
 OPTION_KEYS = frozenset({*LIST_OPTIONS, *TYPE_OPTIONS, "plural_references"})
 REFERENCE_KINDS = frozenset({"country", "person", "any"})
@@ -127,6 +128,8 @@ class TriggerLexicon(NamedTuple):
     authored_types: frozenset[str] = frozenset()
     actor_object_verbs: frozenset[str] = frozenset()
     wish_verbs: frozenset[str] = frozenset()
+    things: frozenset[str] = frozenset()    # nouns of events and things: no partner (_Partners)
+    partner_types: frozenset[str] = frozenset()
     path: Path | None = None
 
 
@@ -218,7 +221,7 @@ def load_triggers(path: str | Path | None = None) -> TriggerLexicon:
         if options.get(key) is not None and options[key] not in PLOVER_TYPES:
             fail(f"options.{key}", f"must name a PLOVER type, not {options[key]!r}")
     for name in ("publication_types", "from_place_types", "framing_types", "allegation_types",
-                 "authored_types"):
+                 "authored_types", "partner_types"):
         unknown_types = [t for t in options.get(name) or [] if t not in PLOVER_TYPES]
         if unknown_types:
             fail(f"options.{name}", f"must name PLOVER types, not {unknown_types[0]!r}")
@@ -310,6 +313,9 @@ def load_triggers(path: str | Path | None = None) -> TriggerLexicon:
         authored_types=frozenset(lists["authored_types"]),
         actor_object_verbs=words("actor_object_verbs"),
         wish_verbs=verb_forms("wish_verbs"),
+        partner_types=frozenset(lists["partner_types"]),
+        things=words("thing_nouns") | words("publication_objects") | frozenset(
+            head for head, entries in nouns.items() if any(not e.words for e in entries)),
         path=file,
     )
 
@@ -1039,7 +1045,24 @@ def _drop_covered(found: list[Interaction]) -> list[Interaction]:
             and (i.sentence_id, i.event_type, "target", i.target_key) not in full]
 
 
+class _Partners:
+    """The Doc's ActorIndex for meetings and agreements: an event or a thing named with an
+    actor is not that actor as a partner ("proposed a UN resolution", "talks with X and a
+    China-Arab summit", "received police information")."""
+
+    def __init__(self, index: ActorIndex, things: frozenset[str]):
+        self.index, self.things = index, things
+
+    def keys(self, token: Token, *, pronouns: bool = True) -> list[str]:
+        return self.index.keys(token, pronouns=pronouns, things=self.things)
+
+    def __getattr__(self, name: str):
+        return getattr(self.index, name)
+
+
 def _roles(hit: _Hit, actors: ActorIndex, lexicon: TriggerLexicon) -> _Roles:
+    if hit.event_type in lexicon.partner_types:
+        actors = _Partners(actors, lexicon.things)  # type: ignore[assignment]
     if hit.obliged is not None:
         return _obligation_roles(hit.obliged, actors)
     if hit.token.pos_ == "VERB":

@@ -82,6 +82,10 @@ class ActorIndex:
             pointers = {c.lower_ for c in children if c.dep_ in {"det", "predet", "nummod"}}
             if not pointers & {"the", "both", "two", "2"}:
                 continue
+            counted = bool(pointers & {"both", "two", "2"})
+            if not counted and (kind != "country" or any(
+                    c.dep_ in {"amod", "compound", "nmod", "poss"} for c in children)):
+                continue    # "the leaders" of a summit, "the G8 nations": no number, no pair
             if any(c.lower_ in NOT_BACK_REFERENCE for c in children) or any(
                     c.dep_ == "prep" and c.lower_ in {"of", "in"} for c in children):
                 continue
@@ -239,11 +243,21 @@ class ActorIndex:
                      if t.dep_ in {"nsubj", "nsubjpass"} and t.head.dep_ == "ROOT"), None)
 
     # lookup
-    def keys(self, token: Token, *, pronouns: bool = True) -> list[str]:
-        """Actors a noun phrase headed by `token` names, its conjuncts included."""
+    def keys(self, token: Token, *, pronouns: bool = True,
+             things: frozenset[str] = frozenset()) -> list[str]:
+        """Actors a noun phrase headed by `token` names, its conjuncts included.
+
+        A head whose lemma is in `things` ("resolution", "summit", "information") names no
+        actor through its modifiers or "of": "a UN resolution" is not the UN."""
         found: list[str] = []
         for head in self._conjuncts(token):
-            for key in self._head_keys(head, pronouns=pronouns):
+            if things and head.lemma_.lower() in things and head.i not in self.by_token:
+                keys = [*self.references.get(head.i, []),
+                        *(k for c in head.children if c.dep_ == "appos"
+                          for k in self.keys(c, pronouns=pronouns))]
+            else:
+                keys = self._head_keys(head, pronouns=pronouns)
+            for key in keys:
                 if key not in found:
                     found.append(key)
         return found
