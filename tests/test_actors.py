@@ -399,3 +399,32 @@ def test_actors_surname_with_particle_opening_a_sentence_is_the_person(nlp):
     found, _ = actors_of(nlp, "The bloc's envoy Greta von der Linden arrived. Von der Linden said the EU would help.")
     people = [a.name for a in found.actors.values() if a.kind == "person"]
     assert people == ["Greta von der Linden"]
+
+
+@pytest.mark.parametrize("text, name, country", [
+    # The one state the person's own sentence names, as an actor.
+    ("Voters backed Kenya's new leader, defeating the former negotiator Peter Mwangi.", "Peter Mwangi", "KEN"),
+    # A state in another person's title or in a pair ('Peru-Chile') is not this person's.
+    ("Russian President Vladimir Putin congratulated Daniel Otieno.", "Daniel Otieno", None),
+    ("Daniel Otieno attended a Peru-Chile summit.", "Daniel Otieno", None),
+    # Two states: no choice.
+    ("Daniel Otieno said Peru and Chile agreed.", "Daniel Otieno", None),
+])
+def test_actors_state_from_the_persons_own_sentence(nlp, text, name, country):
+    found, _ = actors_of(nlp, text)
+    person = next(a for a in found.actors.values() if a.name == name)
+    assert person.country == country
+    assert (country is None) == (not any(how == "sentence" for _, how in person.evidence))
+
+
+def test_actors_state_of_a_title_written_without_the_name(nlp):
+    found, _ = actors_of(nlp, "Chile summoned Peru's ambassador on Monday. The ministry said it had "
+                              "conveyed its protest to Ambassador Luisa Quispe.")
+    quispe = found.actors["person:luisa quispe"]
+    assert quispe.country == "PER" and ("PER", "title") in quispe.evidence
+
+
+def test_actors_acronym_before_a_title_is_part_of_the_role(nlp):
+    found, _ = actors_of(nlp, "WHO Director-General Amara Keita visited Chile. Chile agreed. Chile paid.")
+    keita = found.actors["person:amara keita"]
+    assert keita.roles == ["WHO Director-General"] and keita.international and keita.country is None

@@ -307,4 +307,4 @@ def test_resolve_international_official_takes_no_state_from_other_articles(nlp):
     actors, _ = resolve_texts(nlp, ["UN Secretary-General Kofi Annan spoke in Geneva.",
                                     "Iraq welcomed Kofi Annan. Iraq said he was welcome in Iraq."])
     annan = actors[actors.name == "Kofi Annan"].iloc[0]
-    assert pd.isna(annan.country) and "IRQ 1 (context 1)" == annan.country_evidence
+    assert pd.isna(annan.country) and "IRQ 1 (sentence 1)" == annan.country_evidence  # his sentence names Iraq

@@ -206,13 +206,18 @@ class ActorFinder(CandidateSpans, RolesAndCountries, ExpansionPasses, Pronouns):
         self._add_organisation_repeats(doc, actors, mentions, add)
         self._add_collectives(doc, actors, mentions, add, sent_of)
         context = self._dominant_country(doc, mentions)
+        self._note_bare_titles(doc, mentions, [a for a in actors.values() if a.kind == "person"])
         for actor in actors.values():
             if actor.kind != "person":
                 continue
-            # A person the text gives no state: the article's dominant one, weakly (one vote
-            # against three for a title, so that a visitor's own title elsewhere wins).
-            if not actor.evidence and context and not actor.international:
-                actor.evidence[(context, "context")] += 1
+            # A person the text gives no state: the one state their own sentences name, else
+            # the article's dominant one, weakly (one vote against three for a title, so that
+            # a visitor's own title elsewhere wins).
+            if not actor.evidence and not actor.international:
+                if state := self._sentence_state(doc, mentions, actor.key):
+                    actor.evidence[(state, "sentence")] += 1
+                elif context:
+                    actor.evidence[(context, "context")] += 1
             if not actor.country and actor.evidence:
                 actor.country = weighted_country(actor.evidence)
         self._add_institutions(doc, actors, mentions, add)
@@ -221,6 +226,27 @@ class ActorFinder(CandidateSpans, RolesAndCountries, ExpansionPasses, Pronouns):
         self._add_pronouns(doc, actors, mentions, add, sent_of)
         mentions.sort(key=lambda m: (m.start, m.end))
         return DocActors(mentions, actors)
+
+    def _note_bare_titles(self, doc: Doc, mentions: list[Mention], people: list[LocalActor]) -> None:
+        """'Iran summoned China's ambassador ... Ambassador Chang Hua': the one person here with a
+        title whose state the text gives only without a name takes that state."""
+        bare = self._bare_title_states(doc, mentions)
+        holders = Counter(role.lower() for person in people for role in person.roles)
+        for person in people:
+            if _text_evidence(person):
+                continue
+            for role in person.roles:
+                states = bare.get(role.lower(), set())
+                if len(states) == 1 and holders[role.lower()] == 1:
+                    state = next(iter(states))
+                    person.role_country[role] = state
+                    person.role_countries.append(state)
+                    person.evidence[(state, "title")] += 1
+                    break
+
+
+def _text_evidence(person: LocalActor) -> bool:
+    return any(how in {"title", "demonym", "of", "office"} for _, how in person.evidence)
 
 
 def doc_actors(doc: Doc, *, finder: ActorFinder | None = None) -> DocActors:

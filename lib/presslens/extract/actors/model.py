@@ -34,7 +34,7 @@ class LocalActor:
     gender: str | None = None
     sector: str | None = None
     # A person's country evidence in this article: (ISO3, how) -> count; how is title, demonym,
-    # of, office or context (see EVIDENCE_WEIGHTS).
+    # of, office, sentence or context (see EVIDENCE_WEIGHTS).
     evidence: Counter = field(default_factory=Counter)
     role_country: dict[str, str | None] = field(default_factory=dict)
     international: bool = False     # holds an office of an international body here

@@ -80,11 +80,13 @@ class RolesAndCountries:
                 continue
             if token.is_punct or token.is_space or token.ent_type_ == "PERSON" or "\n" in token.whitespace_:
                 break
-            # "Today President Biden", "Since President Xi": adverbs and clause openers are no title.
-            if not (is_title_token(token) and token.text[:1].isupper()) and (
-                    token.dep_ in {"npadvmod", "advmod", "mark", "nsubj"}) or token.pos_ in {
-                    "ADV", "SCONJ", "VERB", "AUX", "PRON", "NUM", "CCONJ", "PART", "INTJ"} or (
-                    token.pos_ == "DET" and token.lower_ != "the"):
+            # "Today President Biden", "Since President Xi": adverbs and clause openers are no
+            # title; an acronym is a body's name even when tagged a pronoun ("WHO Director-General").
+            if not _is_acronym_word(token) and (
+                    not (is_title_token(token) and token.text[:1].isupper()) and (
+                        token.dep_ in {"npadvmod", "advmod", "mark", "nsubj"}) or token.pos_ in {
+                        "ADV", "SCONJ", "VERB", "AUX", "PRON", "NUM", "CCONJ", "PART", "INTJ"} or (
+                        token.pos_ == "DET" and token.lower_ != "the")):
                 break
             # A title never runs over a sentence end or a form of address ("Mr. President").
             if doc[i + 1].is_sent_start or token.lower_.rstrip(".") in HONORIFICS or token.text == "Q":
@@ -199,6 +201,42 @@ class RolesAndCountries:
                 return found
         return None
 
+    def _sentence_state(self, doc: Doc, mentions: list[Mention], key: str) -> str | None:
+        """The one state named in the sentences that name the person (`key`), as an actor: not
+        as a place ('in Iran'), in another person's title ('Russian President X') or in a pair
+        ('a China-Arab summit')."""
+        sentences = {m.sentence_id for m in mentions if m.key == key and m.how in {"name", "alias"}}
+        states = {m.key.split(":", 1)[1] for m in mentions
+                  if m.sentence_id in sentences and m.key.startswith("country:")
+                  and not locative(doc[m.token_start:m.token_end]) and not _before_title(doc, m.token_end)
+                  and not _in_pair(doc, m.token_start, m.token_end)}
+        return states.pop() if len(states) == 1 else None
+
+    def _bare_title_states(self, doc: Doc, mentions: list[Mention]) -> dict[str, set[str]]:
+        """The states of titles written without a name ("China's ambassador", "the Iranian
+        foreign minister"), by the title's words in lower case ('ambassador', 'foreign minister')."""
+        named = {i for m in mentions if m.key.startswith("person:") for i in range(m.token_start, m.token_end)}
+        found: dict[str, set[str]] = {}
+        for token in doc:
+            if not is_title_token(token) or token.tag_ in {"NNS", "NNPS"} or token.i in named or (
+                    token.ent_type_ == "PERSON" or token.dep_ == "appos"):
+                continue
+            following = doc[token.i + 1] if token.i + 1 < len(doc) else None
+            if token.head.ent_type_ == "PERSON" or (following is not None and following.ent_type_ == "PERSON") or any(
+                    c.dep_ == "appos" for c in token.children):
+                continue  # the title of a name: "Chinese Ambassador X", "the ambassador, X"
+            state, words = None, [token]
+            for child in token.children:
+                if child.i > token.i or child.dep_ not in {"poss", "amod", "compound", "nmod"}:
+                    continue
+                if found_state := self._state_word(child):
+                    state = state or found_state
+                elif child.dep_ in {"amod", "compound"}:
+                    words.append(child)
+            if state:
+                found.setdefault(" ".join(t.lower_ for t in sorted(words, key=lambda t: t.i)), set()).add(state)
+        return found
+
     def _dominant_country(self, doc: Doc, mentions: list[Mention]) -> str | None:
         """The country an article is about: named at least twice and more than half the time."""
         counts = Counter(m.key.split(":", 1)[1] for m in mentions if m.key.startswith("country:")
@@ -265,6 +303,23 @@ class RolesAndCountries:
             if j < len(doc) and (found := self._state_word(doc[j])):
                 return found
         return None
+
+
+def _before_title(doc: Doc, i: int) -> bool:
+    """A title starts at token i, or after a possessive there ('Russian President', "Iran's envoy")."""
+    if i < len(doc) and doc[i].tag_ == "POS":
+        i += 1
+    return i < len(doc) and is_title_token(doc[i])
+
+
+def _in_pair(doc: Doc, start: int, end: int) -> bool:
+    """'China-Arab', 'US-China': a state joined by a hyphen to another names a pair."""
+    return (end < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_) or (
+        start > 0 and doc[start - 1].text == "-" and not doc[start - 1].whitespace_)
+
+
+def _is_acronym_word(token: Token) -> bool:
+    return len(token.text) > 1 and token.text.isupper() and token.text.isalpha()
 
 
 def _title_phrase(head: Token) -> list[Token]:

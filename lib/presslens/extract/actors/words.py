@@ -61,7 +61,7 @@ government regime administration army military navy judiciary legislature cabine
 # Generation markers that keep a father and a son apart ("George Bush Sr", "Jr.").
 GENERATION_MARKERS = frozenset({"sr", "jr", "senior", "junior", "ii", "iii", "iv"})
 # Weights of a person's country evidence: what the text says beats what the setting suggests.
-EVIDENCE_WEIGHTS = {"title": 3, "demonym": 3, "of": 3, "office": 3, "publisher": 2, "context": 1}
+EVIDENCE_WEIGHTS = {"title": 3, "demonym": 3, "of": 3, "office": 3, "publisher": 2, "sentence": 1, "context": 1}
 # Plural nouns whose possessive is inside one name ("Democratic People's Republic of Korea").
 NAME_POSSESSORS = frozenset({"people", "peoples", "women", "children", "workers", "veterans"})
 # Lower-case particles inside personal names ("Ursula von der Leyen", "Mohammed bin Salman").
