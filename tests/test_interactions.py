@@ -530,3 +530,28 @@ def test_interactions_things_named_with_an_actor_are_no_partner(nlp, lexicon, te
 ])
 def test_interactions_plural_back_references_need_a_number(nlp, lexicon, text, expected):
     assert triples(interactions(nlp, lexicon, text)) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a thing signed leaves the signers acting with each other, also in the passive with a
+    # second signer the parse hangs on the verb; a thing proposed does not
+    ("Chile and Peru signed the document in Lima.",
+     {("country:CHL", "AGREE", "country:PER"), ("country:PER", "AGREE", "country:CHL")}),
+    ("The document was signed in Lima by Ali Akbar Ahmadian, the Iranian envoy for trade, and "
+     "Chinese Foreign Minister Chen Wenqing, in the presence of Peruvian President Ana Soto.",
+     {(AHMADIAN, "AGREE", CHEN), (CHEN, "AGREE", AHMADIAN)}),
+    ("Chile and Peru proposed a resolution.",
+     {("country:CHL", "AGREE", None), ("country:PER", "AGREE", None)}),
+    # the owner of "his counterpart" takes part, even as the object of "met"
+    ("Ali Akbar Ahmadian met his Chinese counterpart Chen Wenqing.", {(AHMADIAN, "CONSULT", CHEN)}),
+])
+def test_interactions_signers_together_and_counterparts(nlp, lexicon, text, expected):
+    assert triples(interactions(nlp, lexicon, text)) == expected
+
+
+def test_interactions_the_owner_of_his_counterpart_talks_whoever_the_subject_is(nlp, lexicon):
+    found = triples(interactions(nlp, lexicon, (
+        "Ali Akbar Ahmadian said Tehran and Beijing had agreed to begin talks, after a meeting "
+        "with his Chinese counterpart Chen Wenqing.")))
+    assert (AHMADIAN, "CONSULT", CHEN) in found
+    assert (IRN, "CONSULT", CHEN) not in found and (CHN, "CONSULT", CHEN) not in found

@@ -52,7 +52,7 @@ LIST_OPTIONS = ("light_verbs", "reverse_light_verbs", "reducing_verbs", "promise
                 "publication_objects", "publication_types", "noun_source_prepositions",
                 "from_place_types", "framing_types", "fulfilment_objects", "allegation_verbs",
                 "allegation_types", "authored_types", "actor_object_verbs", "wish_verbs",
-                "thing_nouns", "partner_types")
+                "thing_nouns", "partner_types", "counterpart_nouns")
 TYPE_OPTIONS = ("obligation_type", "condition_type", "allegation_type")
 OPTION_KEYS = frozenset({*LIST_OPTIONS, *TYPE_OPTIONS, "plural_references"})
 REFERENCE_KINDS = frozenset({"country", "person", "any"})
@@ -130,6 +130,7 @@ class TriggerLexicon(NamedTuple):
     wish_verbs: frozenset[str] = frozenset()
     things: frozenset[str] = frozenset()    # nouns of events and things: no partner (_Partners)
     partner_types: frozenset[str] = frozenset()
+    counterpart_nouns: frozenset[str] = frozenset()
     path: Path | None = None
 
 
@@ -314,6 +315,7 @@ def load_triggers(path: str | Path | None = None) -> TriggerLexicon:
         actor_object_verbs=words("actor_object_verbs"),
         wish_verbs=verb_forms("wish_verbs"),
         partner_types=frozenset(lists["partner_types"]),
+        counterpart_nouns=words("counterpart_nouns"),
         things=words("thing_nouns") | words("publication_objects") | frozenset(
             head for head, entries in nouns.items() if any(not e.words for e in entries)),
         path=file,
@@ -696,8 +698,13 @@ def _is_passive(verb: Token) -> bool:
 
 
 def _agents(verb: Token) -> list[Token]:
-    return [p for c in verb.children if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by")
-            for p in _pobjs(c)]
+    agents = [p for c in verb.children if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by")
+              for p in _pobjs(c)]
+    if agents:
+        # "signed by X, the EU commissioner, and Y": the parse may hang Y on the verb
+        agents += [c for c in verb.children if c.dep_ == "conj" and c.pos_ in {"PROPN", "NOUN"}
+                   and c.i > agents[0].i]
+    return agents
 
 
 def _subject_tokens(verb: Token, depth: int = 0) -> tuple[list[Token], list[Token]]:
@@ -795,7 +802,8 @@ def _verb_roles(hit: _Hit, actors: ActorIndex, lexicon: TriggerLexicon) -> _Role
     for token in doers:
         roles.add("sources", actors.keys(token))
     for token in undergoers:
-        roles.has_object = True
+        roles.has_object = roles.has_object or not _thing(token, lexicon) or (
+            verb.lemma_.lower() in lexicon.promise_verbs)
         roles.add("targets", actors.keys(token))
     borrowed_event = bool(doers) and all(_noun_entry(lexicon, t) for t in doers)
     if (not roles.sources or borrowed_event) and not any(
@@ -820,8 +828,12 @@ def _verb_roles(hit: _Hit, actors: ActorIndex, lexicon: TriggerLexicon) -> _Role
         if child.dep_ in {"dobj", "dative", "iobj"}:
             if _after_comma(verb, child):
                 continue
-            roles.has_object = True
-            if _owned_by(child, roles.sources, actors):
+            # "X and Y signed the document": a thing signed leaves them acting together, a
+            # thing proposed or offered does not
+            roles.has_object = roles.has_object or not _thing(child, lexicon) or (
+                verb.lemma_.lower() in lexicon.promise_verbs)
+            if _owned_by(child, roles.sources, actors) and (
+                    child.lemma_.lower() not in lexicon.counterpart_nouns):
                 continue    # "withdraw its troops from Lebanon": its own troops act with it
             # "provided euros to Tunisia" parses "to" as the dative: its object receives.
             for recipient in _pobjs(child) if child.pos_ == "ADP" else [child]:
@@ -856,6 +868,11 @@ def _verb_roles(hit: _Hit, actors: ActorIndex, lexicon: TriggerLexicon) -> _Role
     if not roles.targets and not roles.has_object:
         _borrow_targets(verb, roles, actors, lexicon)
     return roles
+
+
+def _thing(token: Token, lexicon: TriggerLexicon) -> bool:
+    """True for a thing or an event done, not anyone met ('the document', 'the memorandum')."""
+    return token.lemma_.lower() in lexicon.things and not token.ent_type_
 
 
 def _owned_by(token: Token, keys: list[str], actors: ActorIndex) -> bool:
@@ -1060,14 +1077,30 @@ class _Partners:
         return getattr(self.index, name)
 
 
+def _counterpart_owners(hit: _Hit, actors: ActorIndex, lexicon: TriggerLexicon) -> list[str]:
+    """'talks with his Chinese counterpart Wang Yi': the one whose counterpart is met takes
+    part, whoever the clause's subject is ('Tehran and Beijing agreed after talks with ...')."""
+    owners: list[str] = []
+    for head in (hit.token, *([hit.noun] if hit.noun is not None else [])):
+        for child in head.children:
+            objects = _pobjs(child) if child.dep_ == "prep" else [child] if child.dep_ == "dobj" else []
+            for obj in (o for found in objects for o in (found, *found.conjuncts)):
+                if obj.lemma_.lower() in lexicon.counterpart_nouns:
+                    for poss in (c for c in obj.children if c.dep_ == "poss"):
+                        owners += [k for k in actors.keys(poss) if k not in owners]
+    return owners
+
+
 def _roles(hit: _Hit, actors: ActorIndex, lexicon: TriggerLexicon) -> _Roles:
     if hit.event_type in lexicon.partner_types:
         actors = _Partners(actors, lexicon.things)  # type: ignore[assignment]
     if hit.obliged is not None:
         return _obligation_roles(hit.obliged, actors)
-    if hit.token.pos_ == "VERB":
-        return _verb_roles(hit, actors, lexicon)
-    return _noun_roles(hit, actors, lexicon)
+    roles = (_verb_roles if hit.token.pos_ == "VERB" else _noun_roles)(hit, actors, lexicon)
+    owners = [k for k in _counterpart_owners(hit, actors, lexicon) if k not in roles.targets]
+    if owners and roles.targets:
+        roles.sources = owners
+    return roles
 
 
 def _main_meeting(hits: list[_Hit], actors: ActorIndex,

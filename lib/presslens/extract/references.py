@@ -198,7 +198,9 @@ class ActorIndex:
             if token.dep_ in {"dobj", "pobj", "dative"}:
                 subject = self._outer_subject(token)
             elif token.dep_ in {"nsubj", "nsubjpass", "poss"}:
-                subject = self._embedding_subject(token)
+                # "X said Tehran and Beijing had agreed after talks with his counterpart":
+                # the nearest embedding subject that is one person
+                subject = self._embedding_subject_from(token.head, token, person=True)
                 if subject is None and token.dep_ != "poss":
                     subject = self._previous_subject(token)
             else:
@@ -212,12 +214,14 @@ class ActorIndex:
         "Syria says it is willing", "Iran and China underscored their commitment"."""
         return self._embedding_subject_from(pronoun.head, pronoun)
 
-    def _embedding_subject_from(self, current: Token, pronoun: Token) -> Token | None:
+    def _embedding_subject_from(self, current: Token, pronoun: Token, *,
+                                person: bool = False) -> Token | None:
         for _ in range(8):
             for child in current.children:
                 if child.dep_ in SUBJECT_DEPS and child.i < pronoun.i and \
-                        pronoun not in child.subtree and self.keys(child, pronouns=False):
-                    return child
+                        pronoun not in child.subtree and (keys := self.keys(child, pronouns=False)):
+                    if not person or (len(keys) == 1 and keys[0].startswith("person:")):
+                        return child
             if current.head.i == current.i:
                 break
             current = current.head
