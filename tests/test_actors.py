@@ -428,3 +428,43 @@ def test_actors_acronym_before_a_title_is_part_of_the_role(nlp):
     found, _ = actors_of(nlp, "WHO Director-General Amara Keita visited Chile. Chile agreed. Chile paid.")
     keita = found.actors["person:amara keita"]
     assert keita.roles == ["WHO Director-General"] and keita.international and keita.country is None
+
+
+# Peru 3 times (first in the lead), Chile twice, Bolivia once: no majority, a clear lead.
+LEAD_TEXT = ("Peruvian President Ana Torres died in a crash on Sunday. Chile and Bolivia sent condolences. "
+             "Chile declared a day of mourning. Peru will vote in June, and Peru's judges must approve the date. ")
+
+
+@pytest.mark.parametrize("text, name, country", [
+    # Among several states, the one named clearly most, and most in the lead, is the setting.
+    (LEAD_TEXT + "Luis Quispe was named acting president.", "Luis Quispe", "PER"),
+    # Named as often as another state: no setting.
+    ("Peru and Chile signed a deal. Luis Quispe was named envoy. Chile and Peru agreed.", "Luis Quispe", None),
+])
+def test_actors_setting_from_the_lead(nlp, text, name, country):
+    found, _ = actors_of(nlp, text)
+    assert next(a for a in found.actors.values() if a.name == name).country == country
+
+
+def test_actors_setting_from_the_lead_is_for_people_not_institutions(nlp):
+    found, _ = actors_of(nlp, LEAD_TEXT + "The Senate met.")
+    assert not any(key.endswith(":senate") for key in found.actors)
+
+
+@pytest.mark.parametrize("text, name, role, country", [
+    ("It was presented by US climate envoy Tom Baker.", "Tom Baker", "Climate envoy", "USA"),
+    ("Chilean foreign ministry spokeswoman Rosa Diaz called it wrong.", "Rosa Diaz",
+     "Foreign ministry spokeswoman", "CHL"),
+    ("Rosa Diaz, the EU's foreign policy chief, spoke in Peru. Peru agreed. Peru paid.", "Rosa Diaz",
+     "EU's foreign policy chief", None),
+])
+def test_actors_lower_case_words_of_a_title(nlp, text, name, role, country):
+    found, _ = actors_of(nlp, text)
+    person = next(a for a in found.actors.values() if a.name == name)
+    assert person.roles == [role] and person.country == country
+
+
+def test_actors_demonym_tagged_as_a_name_is_a_state(nlp):
+    found, by_text = actors_of(nlp, "The summit, hosted by Tajik President Emomali Rahmon, approved steps.")
+    assert by_text["Tajik"] == {("country:TJK", "demonym")}
+    assert found.actors["person:emomali rahmon"].country == "TJK"

@@ -308,3 +308,15 @@ def test_resolve_international_official_takes_no_state_from_other_articles(nlp):
                                     "Iraq welcomed Kofi Annan. Iraq said he was welcome in Iraq."])
     annan = actors[actors.name == "Kofi Annan"].iloc[0]
     assert pd.isna(annan.country) and "IRQ 1 (sentence 1)" == annan.country_evidence  # his sentence names Iraq
+
+
+@pytest.mark.parametrize("role, country, named, office", [
+    ("National security adviser", "SAU", "SAU", ("National Security Adviser", "SAU")),   # 'Saudi ...'
+    ("National Security Advisor", None, None, ("National Security Advisor", "USA")),     # the table
+    ("President of Chile", "PER", None, ("President", "CHL")),                          # the role's own
+    ("Foreign minister", "PER", None, ("Foreign Minister", "PER")),                     # the person's
+])
+def test_resolve_office_state_named_with_the_role_beats_the_table(role, country, named, office):
+    from presslens.extract.resolve import office_of
+
+    assert office_of(role, country, named=named) == office

@@ -129,7 +129,11 @@ class ActorFinder(CandidateSpans, RolesAndCountries, ExpansionPasses, Pronouns):
                     add(span, self._own_institution(actors, institution), "name")
                 continue  # "U.S. Senate", "Parliament": a state's institution, read by _add_collectives
             geo = self.geo.lookup(text)
-            if geo and label != "PERSON":
+            # "Tajik President X" with "Tajik" tagged as a person: a demonym alone is a state's
+            # word, unless it is the surname of someone named here.
+            demonym = bool(geo and geo[1] == "demonym" and len(span) == 1 and text not in surnames_here
+                           and person_for(text) is None)
+            if geo and (label != "PERSON" or demonym):
                 iso3, how = geo
                 if how == "capital" and (label not in {"GPE", "GAZ"} or locative(span)):
                     continue
@@ -205,7 +209,10 @@ class ActorFinder(CandidateSpans, RolesAndCountries, ExpansionPasses, Pronouns):
         self._add_surnames(doc, actors, mentions, add)
         self._add_organisation_repeats(doc, actors, mentions, add)
         self._add_collectives(doc, actors, mentions, add, sent_of)
-        context = self._dominant_country(doc, mentions)
+        # A person's setting may come from the lead too: one weak vote, outweighed by any text
+        # evidence and by other articles; a collective's state is its identity, so it takes
+        # only a clear majority (`_add_collectives`).
+        context = self._dominant_country(doc, mentions, lead=True)
         self._note_bare_titles(doc, mentions, [a for a in actors.values() if a.kind == "person"])
         for actor in actors.values():
             if actor.kind != "person":

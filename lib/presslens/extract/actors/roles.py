@@ -78,6 +78,11 @@ class RolesAndCountries:
                 run.insert(0, token)  # "[Taoiseach Bertie Ahern]": the title tagged with the name
                 i -= 1
                 continue
+            if run and token.ent_type_ == "PERSON" and (place := self.geo.lookup(token.text)) and (
+                    place[1] == "demonym"):
+                run.insert(0, token)  # "[Tajik] President X", the demonym tagged as a name
+                i -= 1
+                continue
             if token.is_punct or token.is_space or token.ent_type_ == "PERSON" or "\n" in token.whitespace_:
                 break
             # "Today President Biden", "Since President Xi": adverbs and clause openers are no
@@ -94,7 +99,11 @@ class RolesAndCountries:
             # "President X and Chinese President Y": a title stops at the previous name.
             if token.lower_ in {"and", "or"} and token.ent_type_ not in {"ORG", "GPE"}:
                 break
-            if token.tag_ == "POS" or token.text[:1].isupper() or is_title_token(token) or (
+            # "US [climate] envoy X", "Chinese [foreign ministry] spokeswoman X": lower-case
+            # words of the title's own noun phrase, then whatever state precedes them.
+            inside = run and token.dep_ in {"compound", "amod"} and token.pos_ in {"NOUN", "ADJ"} and (
+                token.head.i in {t.i for t in run})
+            if token.tag_ == "POS" or token.text[:1].isupper() or is_title_token(token) or inside or (
                     token.lower_ in {"of", "the", "for"} and run):
                 run.insert(0, token)
                 i -= 1
@@ -187,8 +196,9 @@ class RolesAndCountries:
             person.evidence[(found[0], "demonym")] += 1
 
     def _international_office(self, role: str) -> bool:
-        """'UN Secretary-General', 'Secretary General of NATO': an office of an international body."""
-        words = re.split(r"\s+", role.replace("-", " "))
+        """'UN Secretary-General', 'Secretary General of NATO', "the EU's foreign policy chief":
+        an office of an international body."""
+        words = re.split(r"\s+", re.sub(r"['’]s\b", "", role.replace("-", " ")))
         return any(international_name(" ".join(words[i:j]), self.agents)
                    for i in range(len(words)) for j in range(i + 1, min(i + 6, len(words)) + 1))
 
@@ -237,14 +247,26 @@ class RolesAndCountries:
                 found.setdefault(" ".join(t.lower_ for t in sorted(words, key=lambda t: t.i)), set()).add(state)
         return found
 
-    def _dominant_country(self, doc: Doc, mentions: list[Mention]) -> str | None:
-        """The country an article is about: named at least twice and more than half the time."""
-        counts = Counter(m.key.split(":", 1)[1] for m in mentions if m.key.startswith("country:")
-                         and not locative(doc[m.token_start:m.token_end]))
+    def _dominant_country(self, doc: Doc, mentions: list[Mention], *, lead: bool = False) -> str | None:
+        """The country an article is about: named at least twice and more than half the time;
+        with `lead`, also, among many, the one named clearly most (half as often again as any
+        other) both in the article and in its lead (the first sentence that names a state),
+        where news states its subject."""
+        named = [m for m in mentions if m.key.startswith("country:")
+                 and not locative(doc[m.token_start:m.token_end])]
+        counts = Counter(m.key.split(":", 1)[1] for m in named)
         if not counts:
             return None
-        (top, n), total = counts.most_common(1)[0], sum(counts.values())
-        return top if n >= 2 and n * 2 > total else None
+        top, n = _only_top(counts)
+        if top is None or n < 2:
+            return None
+        if n * 2 > sum(counts.values()):
+            return top
+        if not lead or 2 * n < 3 * counts.most_common(2)[1][1]:
+            return None
+        first = min(m.sentence_id for m in named)
+        lead_top, _ = _only_top(Counter(m.key.split(":", 1)[1] for m in named if m.sentence_id == first))
+        return top if lead_top == top else None
 
     # -- a state's institutions and agents ---------------------------------------------------
     def _institution_form(self, span: Span):
@@ -303,6 +325,14 @@ class RolesAndCountries:
             if j < len(doc) and (found := self._state_word(doc[j])):
                 return found
         return None
+
+
+def _only_top(counts: Counter) -> tuple[str | None, int]:
+    """The key counted most and its count; None when several share the top."""
+    ranked = counts.most_common(2)
+    if not ranked or len(ranked) == 2 and ranked[0][1] == ranked[1][1]:
+        return None, 0
+    return ranked[0]
 
 
 def _before_title(doc: Doc, i: int) -> bool:

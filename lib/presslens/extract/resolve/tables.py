@@ -28,10 +28,11 @@ _OFFICE_QUALIFIERS = re.compile(r"^(?:[-–—,.\s]+|then-|(?:former|then|curren
 _SMALL_WORDS = frozenset({"of", "the", "for", "and", "on", "to", "in"})
 
 
-def office_of(role: str, country: str | None) -> tuple[str, str | None]:
+def office_of(role: str, country: str | None, *, named: str | None = None) -> tuple[str, str | None]:
     """One canonical office per state: 'President of the U.S.', 'President of the United
     States' and 'president' (USA) are all ('President', 'USA'). The state is the one the role
-    names, else the office table's, else `country`."""
+    names (in its text, or `named`: read with it, as 'Saudi' in 'Saudi national security
+    adviser'), else the office table's, else `country`."""
     geo = gazetteer()
     text = _OFFICE_QUALIFIERS.sub("", role.strip())
     state = None
@@ -43,7 +44,7 @@ def office_of(role: str, country: str | None) -> tuple[str, str | None]:
     if not words or len(words) > 7 or {"and", "who", "which"} & {w.lower() for w in words}:
         return "", None
     office = " ".join(_office_word(w, first=n == 0) for n, w in enumerate(words))
-    state = state or load_offices().office_state(office) or country
+    state = state or named or load_offices().office_state(office) or country
     return office, state
 
 
@@ -80,7 +81,7 @@ def actor_tables(doc_actors: Mapping[str, DocActors], clusters: dict[str, Cluste
         for role, country, article_id in cluster.roles:
             if not role:
                 continue
-            office, state = office_of(role, country or countries[key])
+            office, state = office_of(role, countries[key], named=country)
             if not office:
                 continue
             canonical = f"{office} ({state})" if state else office
