@@ -555,3 +555,20 @@ def test_interactions_the_owner_of_his_counterpart_talks_whoever_the_subject_is(
         "with his Chinese counterpart Chen Wenqing.")))
     assert (AHMADIAN, "CONSULT", CHEN) in found
     assert (IRN, "CONSULT", CHEN) not in found and (CHN, "CONSULT", CHEN) not in found
+
+
+@pytest.mark.parametrize("text, expected", [
+    # planned: an intent; planned and then cancelled: nothing happened
+    ("A planned visit by Chile to Peru was announced.", {("country:CHL", "AGREE", "country:PER")}),
+    ("Bolivia protested after a planned round of talks between Chile and Peru was cancelled.",
+     {("country:BOL", "PROTEST", None)}),
+    # a call made beside a reported obligation is the speaker's, not the obliged one's
+    ("Ali Akbar Ahmadian said Peru should work to counter the sanctions, and called for more "
+     "trade.", {(AHMADIAN, "REQUEST", "country:PER")}),
+    # the recipient of another event named as the object is not this event's recipient; its
+    # doer is, when one is named
+    ("Chile firmly opposed the sanctions against Peru.", {("country:CHL", "ACCUSE", None)}),
+    ("Chile condemned the Bolivian attack on Peru.", {("country:CHL", "ACCUSE", "country:BOL")}),
+])
+def test_interactions_planned_cancelled_and_other_events_as_objects(nlp, lexicon, text, expected):
+    assert triples(interactions(nlp, lexicon, text)) == expected

@@ -52,7 +52,8 @@ LIST_OPTIONS = ("light_verbs", "reverse_light_verbs", "reducing_verbs", "promise
                 "publication_objects", "publication_types", "noun_source_prepositions",
                 "from_place_types", "framing_types", "fulfilment_objects", "allegation_verbs",
                 "allegation_types", "authored_types", "actor_object_verbs", "wish_verbs",
-                "thing_nouns", "partner_types", "counterpart_nouns")
+                "thing_nouns", "partner_types", "counterpart_nouns",
+                "plan_words")
 TYPE_OPTIONS = ("obligation_type", "condition_type", "allegation_type")
 OPTION_KEYS = frozenset({*LIST_OPTIONS, *TYPE_OPTIONS, "plural_references"})
 REFERENCE_KINDS = frozenset({"country", "person", "any"})
@@ -131,6 +132,7 @@ class TriggerLexicon(NamedTuple):
     things: frozenset[str] = frozenset()    # nouns of events and things: no partner (_Partners)
     partner_types: frozenset[str] = frozenset()
     counterpart_nouns: frozenset[str] = frozenset()
+    plan_words: frozenset[str] = frozenset()
     path: Path | None = None
 
 
@@ -316,6 +318,7 @@ def load_triggers(path: str | Path | None = None) -> TriggerLexicon:
         wish_verbs=verb_forms("wish_verbs"),
         partner_types=frozenset(lists["partner_types"]),
         counterpart_nouns=words("counterpart_nouns"),
+        plan_words=words("plan_words"),
         things=words("thing_nouns") | words("publication_objects") | frozenset(
             head for head, entries in nouns.items() if any(not e.words for e in entries)),
         path=file,
@@ -387,6 +390,7 @@ class _Hit:
     negated: bool = False
     intended: bool = False              # only intended, hoped or future ("would be indicted")
     obliged: Token | None = None        # the verb of "Y must ...", when reported
+    planned: bool = False               # "a planned visit", "the proposed talks"
     depth: int = 0
 
     @property
@@ -500,7 +504,7 @@ def _negated(hit: _Hit, lexicon: TriggerLexicon) -> tuple[bool, bool]:
 
 def _intended(hit: _Hit, lexicon: TriggerLexicon) -> bool:
     words = lexicon.intent_words
-    if hit.promise or _aux(hit.token, words):
+    if hit.promise or hit.planned or _aux(hit.token, words):
         return True
     return any(_forms(g) & words or _aux(g, words) for g in _governors(hit.token))
 
@@ -581,10 +585,16 @@ def _hits(doc: Doc, lexicon: TriggerLexicon, inside_actor: set[int]) -> list[_Hi
         if found := _noun_entry(lexicon, token):
             entry, words = found
             event_type: str | None = entry.event_type
-            if token.dep_ == "nsubjpass" and _phrase_at(lexicon.reducing_verbs, token.head) is not None:
-                event_type = lexicon.reduced.get(entry.event_type)   # "sanctions were lifted"
+            # "a planned round of talks": the phrase around the noun counts as the noun
+            phrase = token.head.head if token.dep_ == "pobj" and token.head.lower_ == "of" and (
+                token.head.head.pos_ == "NOUN") else token
+            planned = any(c.dep_ == "amod" and c.lower_ in lexicon.plan_words
+                          for c in (*token.children, *phrase.children))
+            if phrase.dep_ == "nsubjpass" and _phrase_at(lexicon.reducing_verbs, phrase.head) is not None:
+                # "sanctions were lifted"; "a planned round of talks was cancelled" never was
+                event_type = None if planned else lexicon.reduced.get(entry.event_type)
             if event_type is not None:
-                hits.append(_Hit(token, event_type, words))
+                hits.append(_Hit(token, event_type, words, planned=planned))
     by_token = {h.token.i: h for h in hits}
     kept = []
     for hit in hits:
@@ -599,7 +609,11 @@ def _hits(doc: Doc, lexicon: TriggerLexicon, inside_actor: set[int]) -> list[_Hi
     obliged_verbs = set()
     for hit in kept:
         hit.negated, refused = _negated(hit, lexicon)
-        if (obliged := _obliged(hit, lexicon)) is not None and lexicon.obligation_type:
+        obliged = _obliged(hit, lexicon)
+        if obliged is not None and hit.event_type in lexicon.framing_types and obliged.i not in {
+                t.i for t in (hit.token, *_governors(hit.token))}:
+            obliged = None  # "said the SCO should work ..., and called for": the call is made
+        if obliged is not None and lexicon.obligation_type:
             hit.event_type, hit.obliged = lexicon.obligation_type, obliged
             obliged_verbs.add(obliged.i)
         elif refused and hit.event_type in lexicon.refused:
@@ -806,6 +820,9 @@ def _verb_roles(hit: _Hit, actors: ActorIndex, lexicon: TriggerLexicon) -> _Role
             verb.lemma_.lower() in lexicon.promise_verbs)
         roles.add("targets", actors.keys(token))
     borrowed_event = bool(doers) and all(_noun_entry(lexicon, t) for t in doers)
+    # "said the SCO should work ... and called for": whoever is obliged does not call
+    borrowed_event = borrowed_event or (
+        verb.dep_ == "conj" and _aux(verb.head, lexicon.obligation_words))
     if (not roles.sources or borrowed_event) and not any(
             c.dep_ in SUBJECT_DEPS for c in verb.children) and (
             verb.dep_ == "conj" and verb.head.dep_ == "ccomp"):
@@ -852,7 +869,13 @@ def _verb_roles(hit: _Hit, actors: ActorIndex, lexicon: TriggerLexicon) -> _Role
                 makers += _agents(verb)     # the parse hangs "by the police" on an active verb
             for maker in makers:
                 roles.add("targets", [k for k in actors.keys(maker) if k not in roles.sources])
-    if noun is not None:
+    # "opposed sanctions against Iran": the recipient of another event is not this one's
+    own_event = noun is not None and (hit.light or _noun_entry(lexicon, noun)[0].event_type == hit.event_type)
+    if noun is not None and not own_event and hit.event_type in lexicon.authored_types:
+        doers = _Roles()    # "condemned the US attack on Peru": the attack's doer is condemned
+        _noun_sources(noun, doers, actors, False)
+        roles.add("targets", [k for k in doers.sources if k not in roles.sources])
+    if noun is not None and own_event:
         object_of = hit.event_type in lexicon.object_of
         if hit.reverse:
             _noun_sources(noun, roles, actors, True)
