@@ -572,3 +572,15 @@ def test_interactions_the_owner_of_his_counterpart_talks_whoever_the_subject_is(
 ])
 def test_interactions_planned_cancelled_and_other_events_as_objects(nlp, lexicon, text, expected):
     assert triples(interactions(nlp, lexicon, text)) == expected
+
+
+def test_interactions_the_three_countries_and_they_name_the_three_named_together(nlp, lexicon):
+    text = ("Diplomats from Chile, Peru and Bolivia met in Lima on Friday. In a statement, the "
+            "three countries said the parties should act. They welcomed Peru's decision and "
+            "urged Ecuador to join.")
+    found = triples([i for i in interactions(nlp, lexicon, text) if i.sentence_id == 2])
+    assert found == {("country:CHL", "SUPPORT", "country:PER"),
+                     ("country:BOL", "SUPPORT", "country:PER"),
+                     ("country:CHL", "REQUEST", "country:ECU"),
+                     ("country:PER", "REQUEST", "country:ECU"),
+                     ("country:BOL", "REQUEST", "country:ECU")}

@@ -899,8 +899,10 @@ def _thing(token: Token, lexicon: TriggerLexicon) -> bool:
 
 
 def _owned_by(token: Token, keys: list[str], actors: ActorIndex) -> bool:
-    """True when a possessor of `token` is one of `keys` ("its troops", "Iran's army")."""
-    return any(c.dep_ == "poss" and set(actors.keys(c)) & set(keys) for c in token.children)
+    """True when a possessor of `token` is all of `keys` ("its troops", "Iran's army"), not
+    one of several ("China, Russia and Iran welcomed Iran's statement")."""
+    return bool(keys) and any(c.dep_ == "poss" and set(keys) <= set(actors.keys(c))
+                              for c in token.children)
 
 
 def _after_comma(verb: Token, token: Token) -> bool:

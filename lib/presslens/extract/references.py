@@ -40,6 +40,7 @@ such various certain individual member neighbouring neighboring foreign western 
 SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
 FIRST_PERSON = frozenset({"i", "me", "my", "we", "us", "our", "ours", "ourselves"})
 QUOTE_MARKS = frozenset({'"', "\u201c", "\u201d", "``", "''"})
+NUMBERS = {"three": 3, "four": 4, "five": 5, "six": 6, "3": 3, "4": 4, "5": 5, "6": 6}
 
 
 class ActorIndex:
@@ -82,6 +83,12 @@ class ActorIndex:
             pointers = {c.lower_ for c in children if c.dep_ in {"det", "predet", "nummod"}}
             if not pointers & {"the", "both", "two", "2"}:
                 continue
+            number = next((NUMBERS[p] for p in pointers if p in NUMBERS), 0)
+            if number >= 3:
+                # "the three countries": the last three named together, coordinated
+                if keys := self._recent_group(token.i, kind, number):
+                    self.references[token.i] = keys
+                continue
             counted = bool(pointers & {"both", "two", "2"})
             if not counted and (kind != "country" or any(
                     c.dep_ in {"amod", "compound", "nmod", "poss"} for c in children)):
@@ -123,6 +130,21 @@ class ActorIndex:
                 keys.append(m.key)
             if len(keys) >= 2:
                 return keys[-2:]
+        return []
+
+    def _recent_group(self, before: int, kind: str, number: int) -> list[str]:
+        """The latest `number` actors of `kind` coordinated with each other ("China, Russia
+        and Iran") before token `before`, within six sentences."""
+        sid = self.sent_of[before]
+        for sent in reversed(self.sents[max(sid - 6, 0): sid + 1]):
+            groups = [[head, *(c for c in head.subtree if c.dep_ == "conj" and c.head in (
+                head, *head.conjuncts))] for head in sent
+                if head.i < before and head.dep_ != "conj" and any(c.dep_ == "conj" for c in head.children)]
+            for group in reversed(groups):
+                keys = list(dict.fromkeys(self.by_token[t.i] for t in group if t.i in self.by_token))
+                keys = [k for k in keys if kind == "any" or k.startswith(f"{kind}:")]
+                if len(keys) == number and all(t.i < before for t in group):
+                    return keys
         return []
 
     def point_to_meeting(self, pair: Sequence[str], after: int) -> None:
@@ -179,6 +201,8 @@ class ActorIndex:
             if subject is None:
                 continue
             keys = self.keys(subject, pronouns=False)
+            if not keys and lower in PLURAL_PRONOUNS:
+                keys = list(self.references.get(subject.i, []))   # "the three countries ... they"
             if lower in SINGULAR_PRONOUNS:
                 # "it" is one country, organisation or group, never a person
                 keys = keys if len(keys) == 1 and not keys[0].startswith("person:") else []
