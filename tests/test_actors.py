@@ -468,3 +468,13 @@ def test_actors_demonym_tagged_as_a_name_is_a_state(nlp):
     found, by_text = actors_of(nlp, "The summit, hosted by Tajik President Emomali Rahmon, approved steps.")
     assert by_text["Tajik"] == {("country:TJK", "demonym")}
     assert found.actors["person:emomali rahmon"].country == "TJK"
+
+
+def test_actors_non_governmental_bodies_and_their_officials_have_no_state(nlp):
+    found, by_text = actors_of(nlp, "Rosa Diaz, the secretary general of Amnesty International, said Peru "
+                                    "must investigate. Peru rejected it. Peru and HRW met.")
+    amnesty = found.actors["organization:amnesty international"]
+    assert (amnesty.country, amnesty.sector) == (None, "NGO")
+    assert {k for k, _ in by_text["HRW"]} == {"organization:human rights watch"}
+    diaz = found.actors["person:rosa diaz"]
+    assert diaz.international and diaz.country is None

@@ -209,6 +209,8 @@ def test_resolve_conflicting_evidence_is_kept(nlp):
     ("agents.yml", "institutions:\n  Senate: {sector: XYZ}\n", "institutions.Senate: sector 'XYZ'"),
     ("agents.yml", "agents:\n  MIL: [troops]\n  COP: [troops]\n", "agents.COP: 'troops' is also listed"),
     ("agents.yml", "colours: {}\n", "unknown section"),
+    ("agents.yml", "international:\n  Interpol: []\nnongovernmental:\n  Greenpeace: [Interpol]\n",
+     "nongovernmental.Greenpeace: form 'Interpol' is also listed under Interpol"),
     ("agents.yml", "institutions:\n  Kremlin: {sector: GOV, state: RUSSIA}\n",
      "institutions.Kremlin.state: 'RUSSIA'"),
     ("offices.yml", "offices:\n  Taoiseach: IRELAND\n", "offices.Taoiseach: 'IRELAND'"),
@@ -255,6 +257,7 @@ def test_resolve_packaged_lexicons_load():
     agents, offices = load_agents(), load_offices()
     assert agents.institutions["senate"].sector == "LEG" and agents.agent_nouns[("police",)] == "COP"
     assert agents.institutions["senate"].state is None and agents.institutions["white house"].state == "USA"
+    assert agents.body_sector("Human Rights Watch") == "NGO" and agents.body_sector("United Nations") == "IGO"
     assert offices.office_state("national security advisor") == "USA"
     assert offices.publisher_state("The White House (Briefing Room)") == "USA"
 

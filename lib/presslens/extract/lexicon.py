@@ -16,7 +16,7 @@ from presslens.lexicons import CODEBOOKS, LexiconError, load_lexicon, read_mappi
 
 DEFAULT_AGENTS = CODEBOOKS / "agents.yml"
 DEFAULT_OFFICES = CODEBOOKS / "offices.yml"
-SECTORS = ("GOV", "MIL", "COP", "JUD", "LEG", "OPP", "REB", "CVL", "MED", "BUS", "REL", "IGO")
+SECTORS = ("GOV", "MIL", "COP", "JUD", "LEG", "OPP", "REB", "CVL", "MED", "BUS", "REL", "IGO", "NGO")
 
 
 class Institution(NamedTuple):
@@ -31,7 +31,12 @@ class AgentLexicon(NamedTuple):
     sector_labels: dict[str, str]
     institutions: dict[str, Institution]        # folded form -> institution ("house" -> House of ...)
     agent_nouns: dict[tuple[str, ...], str]     # lemmas ("riot", "police") -> sector
-    international: dict[str, str]               # folded form -> canonical name
+    international: dict[str, str]               # folded form -> canonical name (IGOs and NGOs)
+    nongovernmental: frozenset[str] = frozenset()   # canonical names of the NGOs among them
+
+    def body_sector(self, name: str) -> str:
+        """'IGO' for an international body of states, 'NGO' for a non-governmental one."""
+        return "NGO" if name in self.nongovernmental else "IGO"
 
 
 class OfficeTable(NamedTuple):
@@ -67,7 +72,7 @@ def load_agents(path: str | Path | None = None) -> AgentLexicon:
 
 
 def _read_agents(path: Path) -> AgentLexicon:
-    data = read_mapping(path, ("sectors", "institutions", "agents", "international"))
+    data = read_mapping(path, ("sectors", "institutions", "agents", "international", "nongovernmental"))
     labels = {str(k): str(v) for k, v in section(path, data, "sectors").items()}
     for code in labels:
         if code not in SECTORS:
@@ -104,8 +109,10 @@ def _read_agents(path: Path) -> AgentLexicon:
                 raise LexiconError(f"{path}: {where}: '{noun}' is also listed under {agent_nouns[words]}")
             agent_nouns[words] = sector
     international: dict[str, str] = {}
-    for name, forms in section(path, data, "international").items():
-        where = f"international.{name}"
+    bodies = [("international", name, forms) for name, forms in section(path, data, "international").items()]
+    bodies += [("nongovernmental", name, forms) for name, forms in section(path, data, "nongovernmental").items()]
+    for part, name, forms in bodies:
+        where = f"{part}.{name}"
         for form in [str(name), *word_list(path, where, forms)]:
             # Acronyms are matched as written ("WHO" is not "who"); names case-insensitively.
             key = form.replace(".", "") if re.fullmatch(r"[A-Z][A-Z0-9.\-&]+", form) else fold(form)
@@ -113,7 +120,8 @@ def _read_agents(path: Path) -> AgentLexicon:
                 raise LexiconError(f"{path}: {where}: form '{form}' is also listed under "
                                    f"{international[key]}")
             international[key] = str(name)
-    return AgentLexicon(labels, institutions, agent_nouns, international)
+    nongovernmental = frozenset(str(name) for name in section(path, data, "nongovernmental"))
+    return AgentLexicon(labels, institutions, agent_nouns, international, nongovernmental)
 
 
 def load_offices(path: str | Path | None = None) -> OfficeTable:

@@ -120,7 +120,7 @@ class ActorFinder(CandidateSpans, RolesAndCountries, ExpansionPasses, Pronouns):
                 continue
             if (label != "PERSON" or is_acronym(text)) and (body := international_name(text, self.agents)):
                 key = f"organization:{fold(body)}"
-                actors.setdefault(key, LocalActor(key, body, "organization", sector="IGO"))
+                actors.setdefault(key, LocalActor(key, body, "organization", sector=self.agents.body_sector(body)))
                 add(span, key, "name" if fold(text) == fold(body) else "alias")
                 continue
             if label != "PERSON" and (institution := self._institution_form(span)) is not None:

@@ -58,8 +58,9 @@ class Cluster:
 
     @property
     def country(self) -> str | None:
-        """International bodies have none; a person's is the weighted majority of the evidence."""
-        if self.sector == "IGO" or self.kind == "group":
+        """International bodies (of states or not) have none; a person's is the weighted majority
+        of the evidence."""
+        if self.sector in {"IGO", "NGO"} or self.kind == "group":
             return None
         if self.kind == "person" and self.evidence:
             # An international official ("UN Secretary-General") has no state from settings.
