@@ -584,3 +584,22 @@ def test_interactions_the_three_countries_and_they_name_the_three_named_together
                      ("country:CHL", "REQUEST", "country:ECU"),
                      ("country:PER", "REQUEST", "country:ECU"),
                      ("country:BOL", "REQUEST", "country:ECU")}
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "the attacks" with no actor of their own are those told of before: their doer is
+    # condemned; an event naming its own participants, or a deal (two sides), is not
+    ("Chilean forces attacked three Peruvian bases on Sunday. Ali Akbar Ahmadian thanked "
+     "Bolivia for condemning the attacks.", ("country:BOL", "ACCUSE", "country:CHL")),
+    ("Chile attacked Peru. Bolivia condemned the attack on its embassy.",
+     ("country:BOL", "ACCUSE", None)),
+    ("Chile signed a deal with Peru. Bolivia condemned the deal.", ("country:BOL", "ACCUSE", None)),
+    # under sanctions: the subject undergoes them
+    ("Peru has been under Chilean sanctions since 2019.", ("country:CHL", "SANCTION", "country:PER")),
+])
+def test_interactions_events_referred_back_to_and_undergone(nlp, lexicon, text, expected):
+    found = interactions(nlp, lexicon, text)
+    last = max(i.sentence_id for i in found)
+    assert expected in triples([i for i in found if i.sentence_id == last])
+    assert all(i.event_type != expected[1] or (i.source_key, i.target_key) == expected[::2]
+               for i in found if i.sentence_id == last)

@@ -53,7 +53,7 @@ LIST_OPTIONS = ("light_verbs", "reverse_light_verbs", "reducing_verbs", "promise
                 "from_place_types", "framing_types", "fulfilment_objects", "allegation_verbs",
                 "allegation_types", "authored_types", "actor_object_verbs", "wish_verbs",
                 "thing_nouns", "partner_types", "counterpart_nouns",
-                "plan_words")
+                "plan_words", "undergoing_prepositions")
 TYPE_OPTIONS = ("obligation_type", "condition_type", "allegation_type")
 OPTION_KEYS = frozenset({*LIST_OPTIONS, *TYPE_OPTIONS, "plural_references"})
 REFERENCE_KINDS = frozenset({"country", "person", "any"})
@@ -133,6 +133,7 @@ class TriggerLexicon(NamedTuple):
     partner_types: frozenset[str] = frozenset()
     counterpart_nouns: frozenset[str] = frozenset()
     plan_words: frozenset[str] = frozenset()
+    undergoing_prepositions: frozenset[str] = frozenset()
     path: Path | None = None
 
 
@@ -319,6 +320,7 @@ def load_triggers(path: str | Path | None = None) -> TriggerLexicon:
         partner_types=frozenset(lists["partner_types"]),
         counterpart_nouns=words("counterpart_nouns"),
         plan_words=words("plan_words"),
+        undergoing_prepositions=words("undergoing_prepositions"),
         things=words("thing_nouns") | words("publication_objects") | frozenset(
             head for head, entries in nouns.items() if any(not e.words for e in entries)),
         path=file,
@@ -957,6 +959,12 @@ def _noun_roles(hit: _Hit, actors: ActorIndex, lexicon: TriggerLexicon) -> _Role
                 roles.add("sources", actors.keys(token))
             for token in undergoers:
                 roles.add("targets", actors.keys(token))
+        elif head.lower_ in lexicon.undergoing_prepositions:
+            # "Raisi has been under US sanctions", "the city came under fire": the subject
+            # undergoes the event
+            doers, _ = _subject_tokens(verb)
+            for token in doers:
+                roles.add("targets", [k for k in actors.keys(token) if k not in roles.sources])
         elif head.lower_ in lexicon.circumstance_prepositions and not roles.sources:
             doers, _ = _subject_tokens(verb)
             for token in doers:
@@ -1102,6 +1110,22 @@ class _Partners:
         return getattr(self.index, name)
 
 
+def _event_referred_to(hit: _Hit, actors: ActorIndex, lexicon: TriggerLexicon) -> str | None:
+    """The type of an earlier event that the hit's object refers back to: 'the strikes', 'these
+    attacks' with no actor of their own; None otherwise."""
+    noun = hit.noun if hit.noun is not None else next(
+        (c for c in hit.token.children if c.dep_ == "dobj"), None)
+    if noun is None or hit.light or actors.keys(noun) or not any(
+            c.dep_ == "det" and c.lower_ in {"the", "these", "those", "this", "that"}
+            for c in noun.children) or any(t.i in actors.by_token or actors.keys(t)
+                                           for t in noun.subtree if t.i != noun.i):
+        return None     # "the attack on its embassy" names its own participants
+    found = _noun_entry(lexicon, noun)
+    if found is None or found[0].event_type in {hit.event_type, *lexicon.partner_types}:
+        return None     # "criticised the deal": a deal has two sides, not one doer
+    return found[0].event_type
+
+
 def _counterpart_owners(hit: _Hit, actors: ActorIndex, lexicon: TriggerLexicon) -> list[str]:
     """'talks with his Chinese counterpart Wang Yi': the one whose counterpart is met takes
     part, whoever the clause's subject is ('Tehran and Beijing agreed after talks with ...')."""
@@ -1170,11 +1194,16 @@ def find_interactions(doc: Doc, mentions: Sequence[Mention], *,
         actors.point_to_meeting(*meeting)
     found: list[Interaction] = []
     seen: set[tuple[str | None, str, str | None, int]] = set()
+    doers: dict[str, str] = {}      # event type -> the doer of its latest row, in text order
     for hit in hits:
         if hit.depth >= HYPOTHETICAL_RANK or _wished(hit.token, lexicon):
             continue    # "if Iran is attacked", "hoped X would attack": nothing was done
         roles = _roles(hit, actors, lexicon)
         sid = actors.sent_of[hit.token.i]
+        if not roles.targets and hit.event_type in lexicon.authored_types and (
+                event := _event_referred_to(hit, actors, lexicon)) in doers:
+            # "Araghchi thanked Moscow for condemning the strikes": those told of before
+            roles.targets = [k for k in [doers[event]] if k not in roles.sources]
         if hit.obliged is not None and not roles.targets:
             continue    # "X said the right must be preserved" asks no actor for anything
         pairs = _speaking_for_state(hit, _pairs(roles, hit.event_type, lexicon), roles, actors,
@@ -1190,6 +1219,8 @@ def find_interactions(doc: Doc, mentions: Sequence[Mention], *,
             seen.add(key)
             found.append(Interaction(sid, source, hit.event_type, target, hit.trigger,
                                      hit.negated, sents[sid].text.strip()))
+            if source and target and not hit.negated and not hit.intended:
+                doers[hit.event_type] = source
         for speaker, accused, verb in _allegations(hit, pairs, actors, lexicon):
             key = (speaker, lexicon.allegation_type, accused, sid)
             if key not in seen:
