@@ -478,3 +478,21 @@ def test_actors_non_governmental_bodies_and_their_officials_have_no_state(nlp):
     assert {k for k, _ in by_text["HRW"]} == {"organization:human rights watch"}
     diaz = found.actors["person:rosa diaz"]
     assert diaz.international and diaz.country is None
+
+
+@pytest.mark.parametrize("text, name, role, country", [
+    # The state a post is sent to is not the holder's.
+    ("Ambassador to Peru Tom Baker met officials.", "Tom Baker", "Ambassador to Peru", None),
+    ("Chile's ambassador to Peru, Rosa Diaz, was recalled.", "Rosa Diaz", "Ambassador to Peru", "CHL"),
+    # "adviser to President X": the title next to X is X's.
+    ("He met Jan Kowalski, an adviser to President Andrzej Duda.", "Andrzej Duda", "President", None),
+])
+def test_actors_a_post_sent_to_a_state(nlp, text, name, role, country):
+    found, _ = actors_of(nlp, text)
+    person = next(a for a in found.actors.values() if a.name == name)
+    assert person.roles == [role] and person.country == country
+
+
+def test_actors_state_named_in_a_quotation_is_not_the_speakers(nlp):
+    found, _ = actors_of(nlp, '"He fears he will be jailed if he returns to Peru," Tom Baker said.')
+    assert found.actors["person:tom baker"].country is None

@@ -323,3 +323,14 @@ def test_resolve_office_state_named_with_the_role_beats_the_table(role, country,
     from presslens.extract.resolve import office_of
 
     assert office_of(role, country, named=named) == office
+
+
+@pytest.mark.parametrize("role, office", [
+    ("United States President", ("President", "USA")),        # a state of several words
+    ("Incumbent President", ("President", "PER")),             # a qualifier is no office
+    ("Ambassador to Iraq", ("Ambassador", "PER")),             # the post's place is not its state
+])
+def test_resolve_offices_without_state_words_and_qualifiers(role, office):
+    from presslens.extract.resolve import office_of
+
+    assert office_of(role, "PER") == office

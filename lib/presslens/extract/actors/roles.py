@@ -37,8 +37,10 @@ class RolesAndCountries:
         return None
 
     def _role_text(self, tokens: list[Token]) -> tuple[str, str | None]:
-        """Role words without country words, determiners and possessives; and the country."""
-        country = self._country_in(tokens)
+        """Role words without country words, determiners and possessives; and the country (not
+        one the post is sent to: 'Ambassador to Iraq' is another state's ambassador)."""
+        to = next((n for n, t in enumerate(tokens) if t.lower_ == "to"), len(tokens))
+        country = self._country_in(tokens[:to])
         words: list[str] = []
         for n, token in enumerate(tokens):
             if not words and (token.tag_ == "POS" or token.lower_ in {"the", "a", "an", ",", "its", "their",
@@ -104,17 +106,18 @@ class RolesAndCountries:
             inside = run and token.dep_ in {"compound", "amod"} and token.pos_ in {"NOUN", "ADJ"} and (
                 token.head.i in {t.i for t in run})
             if token.tag_ == "POS" or token.text[:1].isupper() or is_title_token(token) or inside or (
-                    token.lower_ in {"of", "the", "for"} and run):
+                    token.lower_ in {"of", "the", "for", "to"} and run):
                 run.insert(0, token)
                 i -= 1
                 continue
             break
-        # "Nominees of President X": the title next to the name is the whole role.
+        # "Nominees of President X", "adviser to President X": the title next to the name is the
+        # whole role ("Ambassador to Iraq X" keeps its place).
         for n in range(len(run) - 1, 0, -1):
-            if run[n].lower_ in {"of", "for"} and any(is_title_token(t) for t in run[n + 1:]):
+            if run[n].lower_ in {"of", "for", "to"} and any(is_title_token(t) for t in run[n + 1:]):
                 run = run[n + 1:]
                 break
-        while run and run[0].lower_ in {"of", "the", "and", "for"}:
+        while run and run[0].lower_ in {"of", "the", "and", "for", "to"}:
             run.pop(0)
         if any(is_title_token(t) for t in run) and len(run) <= 14:
             role, country = self._role_text(run)
@@ -213,13 +216,13 @@ class RolesAndCountries:
 
     def _sentence_state(self, doc: Doc, mentions: list[Mention], key: str) -> str | None:
         """The one state named in the sentences that name the person (`key`), as an actor: not
-        as a place ('in Iran'), in another person's title ('Russian President X') or in a pair
-        ('a China-Arab summit')."""
+        as a place ('in Iran'), in another person's title ('Russian President X'), in a pair
+        ('a China-Arab summit') or inside quotation marks (what the person says of others)."""
         sentences = {m.sentence_id for m in mentions if m.key == key and m.how in {"name", "alias"}}
         states = {m.key.split(":", 1)[1] for m in mentions
                   if m.sentence_id in sentences and m.key.startswith("country:")
                   and not locative(doc[m.token_start:m.token_end]) and not _before_title(doc, m.token_end)
-                  and not _in_pair(doc, m.token_start, m.token_end)}
+                  and not _in_pair(doc, m.token_start, m.token_end) and not _quoted(doc[m.token_start])}
         return states.pop() if len(states) == 1 else None
 
     def _bare_title_states(self, doc: Doc, mentions: list[Mention]) -> dict[str, set[str]]:
@@ -336,10 +339,19 @@ def _only_top(counts: Counter) -> tuple[str | None, int]:
 
 
 def _before_title(doc: Doc, i: int) -> bool:
-    """A title starts at token i, or after a possessive there ('Russian President', "Iran's envoy")."""
+    """A title or a name starts at token i, or after a possessive there ('Russian President',
+    "Iran's envoy", 'Ambassador to Iraq Ryan Crocker')."""
     if i < len(doc) and doc[i].tag_ == "POS":
         i += 1
-    return i < len(doc) and is_title_token(doc[i])
+    return i < len(doc) and (is_title_token(doc[i]) or doc[i].ent_type_ == "PERSON" and doc[i].ent_iob_ == "B")
+
+
+QUOTE_MARKS = frozenset({'"', "“", "”", "``", "''", "«", "»"})
+
+
+def _quoted(token: Token) -> bool:
+    """Inside quotation marks: an odd number of them before the token in its sentence."""
+    return sum(t.text in QUOTE_MARKS for t in token.sent if t.i < token.i) % 2 == 1
 
 
 def _in_pair(doc: Doc, start: int, end: int) -> bool:

@@ -24,7 +24,7 @@ ROLE_COLUMNS = ["actor_id", "role", "office", "country", "article_id"]
 
 # Words before an office that say when, not what ("former President", "-President").
 _OFFICE_QUALIFIERS = re.compile(r"^(?:[-–—,.\s]+|then-|(?:former|then|current|outgoing|incoming|late|"
-                                r"newly[- ]elected|with|by|to|as|and)\s+)+", re.IGNORECASE)
+                                r"incumbent|sitting|newly[- ]elected|with|by|to|as|and)\s+)+", re.IGNORECASE)
 _SMALL_WORDS = frozenset({"of", "the", "for", "and", "on", "to", "in"})
 
 
@@ -39,13 +39,32 @@ def office_of(role: str, country: str | None, *, named: str | None = None) -> tu
     if match := re.search(r"\s+(?:of|for)\s+(?:the\s+)?(.+)$", text):
         if found := geo.lookup(match.group(1)):
             state, text = found[0], text[:match.start()]
-    words = [w for w in text.split() if not geo.lookup(w)]
+    words, named_here = _without_states(text.split(), geo)
+    state = state or (named_here.pop() if len(named_here) == 1 else None)
+    while words and words[-1].lower() in _SMALL_WORDS:
+        words.pop()  # "Ambassador to [Iraq]": the post, whose state is the person's
     # A long phrase ("... and a long-time proponent of ...") is a description, not an office.
     if not words or len(words) > 7 or {"and", "who", "which"} & {w.lower() for w in words}:
         return "", None
     office = " ".join(_office_word(w, first=n == 0) for n, w in enumerate(words))
     state = state or named or load_offices().office_state(office) or country
     return office, state
+
+
+def _without_states(words: list[str], geo) -> tuple[list[str], set[str]]:
+    """The words that are not a state's name, also of several words ('United States President'),
+    and the states named before the office ('Ambassador to Iraq' names none)."""
+    kept, states, i = [], set(), 0
+    while i < len(words):
+        width = next((w for w in (3, 2, 1) if i + w <= len(words) and geo.lookup(" ".join(words[i:i + w]))), 0)
+        if width:
+            if not kept:
+                states.add(geo.lookup(" ".join(words[i:i + width]))[0])
+            i += width
+        else:
+            kept.append(words[i])
+            i += 1
+    return kept, states
 
 
 def _office_word(word: str, *, first: bool) -> str:
