@@ -603,3 +603,15 @@ def test_interactions_events_referred_back_to_and_undergone(nlp, lexicon, text, 
     assert expected in triples([i for i in found if i.sentence_id == last])
     assert all(i.event_type != expected[1] or (i.source_key, i.target_key) == expected[::2]
                for i in found if i.sentence_id == last)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a people addressed is the public, not its state
+    ("Ali Akbar Ahmadian spoke to Chileans in a televised address.", {(AHMADIAN, "CONSULT", None)}),
+    ("Ali Akbar Ahmadian spoke to Chile.", {(AHMADIAN, "CONSULT", "country:CHL")}),
+    # a phrase whose noun is no trigger of its own ("go on strike")
+    ("Chilean miners went on strike against the Peruvian company.",
+     {("country:CHL", "PROTEST", "country:PER")}),
+])
+def test_interactions_a_people_is_no_partner_and_phrase_nouns(nlp, lexicon, text, expected):
+    assert triples(interactions(nlp, lexicon, text)) == expected

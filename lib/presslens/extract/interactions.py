@@ -872,7 +872,8 @@ def _verb_roles(hit: _Hit, actors: ActorIndex, lexicon: TriggerLexicon) -> _Role
             for maker in makers:
                 roles.add("targets", [k for k in actors.keys(maker) if k not in roles.sources])
     # "opposed sanctions against Iran": the recipient of another event is not this one's
-    own_event = noun is not None and (hit.light or _noun_entry(lexicon, noun)[0].event_type == hit.event_type)
+    entry = _noun_entry(lexicon, noun) if noun is not None and not (hit.light or hit.tokens) else None
+    own_event = noun is not None and (entry is None or entry[0].event_type == hit.event_type)
     if noun is not None and not own_event and hit.event_type in lexicon.authored_types:
         doers = _Roles()    # "condemned the US attack on Peru": the attack's doer is condemned
         _noun_sources(noun, doers, actors, False)
@@ -1104,7 +1105,11 @@ class _Partners:
         self.index, self.things = index, things
 
     def keys(self, token: Token, *, pronouns: bool = True) -> list[str]:
-        return self.index.keys(token, pronouns=pronouns, things=self.things)
+        # "spoke to Canadians": a people is the public, not its state
+        public = {self.index.by_token.get(t.i) for t in (token, *token.conjuncts)
+                  if t.ent_type_ == "NORP" and t.tag_ in {"NNS", "NNPS"}}
+        return [k for k in self.index.keys(token, pronouns=pronouns, things=self.things)
+                if k not in public]
 
     def __getattr__(self, name: str):
         return getattr(self.index, name)
