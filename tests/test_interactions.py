@@ -615,3 +615,17 @@ def test_interactions_events_referred_back_to_and_undergone(nlp, lexicon, text, 
 ])
 def test_interactions_a_people_is_no_partner_and_phrase_nouns(nlp, lexicon, text, expected):
     assert triples(interactions(nlp, lexicon, text)) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "also" with the same act: its recipient is the one before
+    ("Chilean President Ana Soto congratulated Ali Akbar Ahmadian. Peru backed Iran. Bolivia "
+     "also sent its congratulations.", ("country:BOL", "SUPPORT", AHMADIAN)),
+    # a recipient named after coordinated objects belongs to them all
+    ("Chile suspended trade talks and some communication channels with Peru.",
+     ("country:CHL", "SANCTION", "country:PER")),
+])
+def test_interactions_also_the_same_act_and_coordinated_objects(nlp, lexicon, text, expected):
+    found = interactions(nlp, lexicon, text)
+    last = max(i.sentence_id for i in found)
+    assert triples([i for i in found if i.sentence_id == last]) == {expected}

@@ -70,6 +70,7 @@ SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
 HYPOTHETICAL_RANK = 20
 # The event type of meetings, whose two participants "the two sides" and "both leaders" mean.
 MEETING_TYPE = "CONSULT"
+STEM = 8    # letters two trigger words share when they name the same act ("congratulat-")
 # Entity types of prepositional objects that never take part ("on Saturday", "for 25 years").
 NOT_PARTICIPANTS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY",
                               "QUANTITY"})
@@ -882,8 +883,10 @@ def _verb_roles(hit: _Hit, actors: ActorIndex, lexicon: TriggerLexicon) -> _Role
         object_of = hit.event_type in lexicon.object_of
         if hit.reverse:
             _noun_sources(noun, roles, actors, True)
-        _prep_targets(noun, roles, actors, lexicon.noun_target_prepositions | hit.prepositions,
-                      skip, of_target=object_of)
+        # "suspended talks and channels with Washington": the phrase names the recipient once
+        for part in (noun, *noun.conjuncts):
+            _prep_targets(part, roles, actors, lexicon.noun_target_prepositions | hit.prepositions,
+                          skip, of_target=object_of)
     if hit.reverse:
         # "Y hosted X", "Y received aid from X": the subject receives; the other side acts.
         roles.sources, roles.targets = list(roles.targets), list(roles.sources)
@@ -1200,6 +1203,8 @@ def find_interactions(doc: Doc, mentions: Sequence[Mention], *,
     found: list[Interaction] = []
     seen: set[tuple[str | None, str, str | None, int]] = set()
     doers: dict[str, str] = {}      # event type -> the doer of its latest row, in text order
+    # (event type, stem of the trigger word) -> the recipient of its latest row
+    recipients: dict[tuple[str, str], str] = {}
     for hit in hits:
         if hit.depth >= HYPOTHETICAL_RANK or _wished(hit.token, lexicon):
             continue    # "if Iran is attacked", "hoped X would attack": nothing was done
@@ -1209,6 +1214,12 @@ def find_interactions(doc: Doc, mentions: Sequence[Mention], *,
                 event := _event_referred_to(hit, actors, lexicon)) in doers:
             # "Araghchi thanked Moscow for condemning the strikes": those told of before
             roles.targets = [k for k in [doers[event]] if k not in roles.sources]
+        word = (hit.noun if hit.noun is not None else hit.token).lemma_.lower()[:STEM]
+        if not roles.targets and roles.sources and (hit.event_type, word) in recipients and any(
+                c.dep_ == "advmod" and c.lower_ == "also" for t in (hit.token, hit.token.head)
+                for c in t.children):
+            # "Putin congratulated Pezeshkian. Modi also sent his congratulations": the same act
+            roles.targets = [k for k in [recipients[hit.event_type, word]] if k not in roles.sources]
         if hit.obliged is not None and not roles.targets:
             continue    # "X said the right must be preserved" asks no actor for anything
         pairs = _speaking_for_state(hit, _pairs(roles, hit.event_type, lexicon), roles, actors,
@@ -1226,6 +1237,7 @@ def find_interactions(doc: Doc, mentions: Sequence[Mention], *,
                                      hit.negated, sents[sid].text.strip()))
             if source and target and not hit.negated and not hit.intended:
                 doers[hit.event_type] = source
+                recipients[hit.event_type, word] = target
         for speaker, accused, verb in _allegations(hit, pairs, actors, lexicon):
             key = (speaker, lexicon.allegation_type, accused, sid)
             if key not in seen:
