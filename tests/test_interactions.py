@@ -629,3 +629,20 @@ def test_interactions_also_the_same_act_and_coordinated_objects(nlp, lexicon, te
     found = interactions(nlp, lexicon, text)
     last = max(i.sentence_id for i in found)
     assert triples([i for i in found if i.sentence_id == last]) == {expected}
+
+
+@pytest.mark.parametrize("text, expected", [
+    # having or enjoying support, a treaty or aid is a state, not an act; holding talks is one
+    ("Lima said the plan enjoyed support from Chile and Bolivia.", set()),
+    ("Chile does have an extradition treaty with Peru.", set()),
+    ("Chile had talks with Peru.", {("country:CHL", "CONSULT", "country:PER")}),
+    # telling the press is a statement, not a consultation
+    ("Speaking to Chilean reporters in Lima, Ali Akbar Ahmadian said the plan was urgent.",
+     {(AHMADIAN, "CONSULT", None)}),
+    # doubted, or asked for through nested clauses: nothing done
+    ("Analysts are skeptical that Chile and Peru will be able to reach an agreement.", set()),
+    ("Bolivia asked Chile to consider ending the dispute by asking Peru to withdraw.",
+     {("country:BOL", "REQUEST", "country:CHL")}),
+])
+def test_interactions_states_statements_doubts_and_nested_requests(nlp, lexicon, text, expected):
+    assert triples(interactions(nlp, lexicon, text)) == expected

@@ -53,7 +53,8 @@ LIST_OPTIONS = ("light_verbs", "reverse_light_verbs", "reducing_verbs", "promise
                 "from_place_types", "framing_types", "fulfilment_objects", "allegation_verbs",
                 "allegation_types", "authored_types", "actor_object_verbs", "wish_verbs",
                 "thing_nouns", "partner_types", "counterpart_nouns",
-                "plan_words", "undergoing_prepositions")
+                "plan_words", "undergoing_prepositions", "possession_verbs",
+                "possession_types")
 TYPE_OPTIONS = ("obligation_type", "condition_type", "allegation_type")
 OPTION_KEYS = frozenset({*LIST_OPTIONS, *TYPE_OPTIONS, "plural_references"})
 REFERENCE_KINDS = frozenset({"country", "person", "any"})
@@ -135,6 +136,8 @@ class TriggerLexicon(NamedTuple):
     counterpart_nouns: frozenset[str] = frozenset()
     plan_words: frozenset[str] = frozenset()
     undergoing_prepositions: frozenset[str] = frozenset()
+    possession_verbs: frozenset[str] = frozenset()
+    possession_types: frozenset[str] = frozenset()
     path: Path | None = None
 
 
@@ -226,7 +229,7 @@ def load_triggers(path: str | Path | None = None) -> TriggerLexicon:
         if options.get(key) is not None and options[key] not in PLOVER_TYPES:
             fail(f"options.{key}", f"must name a PLOVER type, not {options[key]!r}")
     for name in ("publication_types", "from_place_types", "framing_types", "allegation_types",
-                 "authored_types", "partner_types"):
+                 "authored_types", "partner_types", "possession_types"):
         unknown_types = [t for t in options.get(name) or [] if t not in PLOVER_TYPES]
         if unknown_types:
             fail(f"options.{name}", f"must name PLOVER types, not {unknown_types[0]!r}")
@@ -322,6 +325,8 @@ def load_triggers(path: str | Path | None = None) -> TriggerLexicon:
         counterpart_nouns=words("counterpart_nouns"),
         plan_words=words("plan_words"),
         undergoing_prepositions=words("undergoing_prepositions"),
+        possession_verbs=verb_forms("possession_verbs"),
+        possession_types=frozenset(lists["possession_types"]),
         things=words("thing_nouns") | words("publication_objects") | frozenset(
             head for head, entries in nouns.items() if any(not e.words for e in entries)),
         path=file,
@@ -459,6 +464,8 @@ def _verb_hit(token: Token, lexicon: TriggerLexicon) -> _Hit | None:
         if extra is None:
             continue
         noun = _object_noun(token, lexicon, extra)
+        if noun is not None and _possessed(noun, lexicon):
+            return None
         if noun is not None:
             entry, words = _noun_entry(lexicon, noun)
             # "raised concerns about X": the noun phrase's own preposition names the recipient.
@@ -469,6 +476,14 @@ def _verb_hit(token: Token, lexicon: TriggerLexicon) -> _Hit | None:
         return None
     noun = next((c for c in token.children if c.dep_ == "dobj" and _noun_entry(lexicon, c)), None)
     return _Hit(token, single.event_type, [], single.reverse, noun)
+
+
+def _possessed(noun: Token, lexicon: TriggerLexicon) -> bool:
+    """True for support, an agreement or aid that someone has or enjoys ('has broad popular
+    support', 'does have an extradition treaty'): a state, not an act."""
+    found = _noun_entry(lexicon, noun)
+    return (found is not None and found[0].event_type in lexicon.possession_types
+            and noun.dep_ == "dobj" and bool(_forms(noun.head) & lexicon.possession_verbs))
 
 
 def _governors(token: Token) -> Iterable[Token]:
@@ -585,7 +600,7 @@ def _hits(doc: Doc, lexicon: TriggerLexicon, inside_actor: set[int]) -> list[_Hi
             continue
         if token.ent_type_ in CALENDAR_ENTITIES:
             continue    # "On March 3", "in March": the month, not a protest march
-        if found := _noun_entry(lexicon, token):
+        if (found := _noun_entry(lexicon, token)) and not _possessed(token, lexicon):
             entry, words = found
             event_type: str | None = entry.event_type
             # "a planned round of talks": the phrase around the noun counts as the noun
@@ -640,16 +655,26 @@ def _hits(doc: Doc, lexicon: TriggerLexicon, inside_actor: set[int]) -> list[_Hi
 def _framed(token: Token, framing: set[int]) -> bool:
     """True when `token` is what a demand, threat or accusation is about ('threatened to
     strike', 'demanded that Japan apologise', 'accused Iran of attacking'): no event itself."""
-    current = token
-    for _ in range(4):
+    current, climbed = token, False
+    for _ in range(8):
+        # through nested non-finite clauses: "asks the President to consider suspending
+        # himself by asking parliament ..." is all asked for
         if current.dep_ == "conj":
+            if climbed:
+                return False
             current = current.head
-            continue
-        if current.dep_ in {"xcomp", "ccomp"} or _asked_for(current):
-            return current.head.i in framing
-        if current.dep_ == "pcomp" and current.head.dep_ == "prep":
-            return current.head.head.i in framing
-        return False
+        elif current.dep_ == "ccomp":
+            return current.head.i in framing    # a finite clause: only its own verb frames it
+        elif current.dep_ == "xcomp" or _asked_for(current):
+            if current.head.i in framing:
+                return True
+            current, climbed = current.head, True
+        elif current.dep_ == "pcomp" and current.head.dep_ == "prep":
+            if current.head.head.i in framing:
+                return True
+            current, climbed = current.head.head, True
+        else:
+            return False
     return False
 
 
@@ -1111,8 +1136,9 @@ class _Partners:
         # "spoke to Canadians": a people is the public, not its state
         public = {self.index.by_token.get(t.i) for t in (token, *token.conjuncts)
                   if t.ent_type_ == "NORP" and t.tag_ in {"NNS", "NNPS"}}
+        # "speaking to reporters": telling the press is a statement, not a consultation
         return [k for k in self.index.keys(token, pronouns=pronouns, things=self.things)
-                if k not in public]
+                if k not in public and not (k.startswith("agent:") and k.endswith(":MED"))]
 
     def __getattr__(self, name: str):
         return getattr(self.index, name)
