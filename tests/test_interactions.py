@@ -131,7 +131,7 @@ def test_interactions_lexicon_small_file(tmp_path, nlp):
     ("Iran raised concerns about China's policy.", {(IRN, "ACCUSE", CHN)}),
     # after a nominal trigger, "from" names who acts, except for places left
     ("Iran faces pressure from the United States.", {(USA, "REQUEST", IRN)}),
-    ("The plan won support from Moscow.", {("country:RUS", "SUPPORT", None)}),
+    ("The plan received support from Moscow.", {("country:RUS", "SUPPORT", None)}),
     # ... but support a thing has or enjoys is a standing state, not an act (event coders
     # leave it out: PETRARCH-2 codes no event for it)
     ("The plan enjoyed support from Moscow.", set()),
