@@ -649,3 +649,14 @@ def test_interactions_also_the_same_act_and_coordinated_objects(nlp, lexicon, te
 ])
 def test_interactions_states_statements_doubts_and_nested_requests(nlp, lexicon, text, expected):
     assert triples(interactions(nlp, lexicon, text)) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Chile expelled the Peruvian ambassador, a move Lima condemned.",
+     {("country:CHL", "SANCTION", "country:PER"), ("country:PER", "ACCUSE", "country:CHL")}),
+    ("The rebels were declared a terrorist group by Chile in 2019, a step Peru condemned.",
+     {("country:PER", "ACCUSE", "country:CHL")}),
+])
+def test_interactions_a_reaction_to_a_step_reaches_the_doer_of_the_clause(nlp, lexicon, text,
+                                                                          expected):
+    assert expected <= triples(interactions(nlp, lexicon, text))

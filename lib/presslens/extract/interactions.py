@@ -54,7 +54,7 @@ LIST_OPTIONS = ("light_verbs", "reverse_light_verbs", "reducing_verbs", "promise
                 "allegation_types", "authored_types", "actor_object_verbs", "wish_verbs",
                 "thing_nouns", "partner_types", "counterpart_nouns",
                 "plan_words", "undergoing_prepositions", "possession_verbs",
-                "possession_types")
+                "possession_types", "act_nouns")
 TYPE_OPTIONS = ("obligation_type", "condition_type", "allegation_type")
 OPTION_KEYS = frozenset({*LIST_OPTIONS, *TYPE_OPTIONS, "plural_references"})
 REFERENCE_KINDS = frozenset({"country", "person", "any"})
@@ -138,6 +138,7 @@ class TriggerLexicon(NamedTuple):
     undergoing_prepositions: frozenset[str] = frozenset()
     possession_verbs: frozenset[str] = frozenset()
     possession_types: frozenset[str] = frozenset()
+    act_nouns: frozenset[str] = frozenset()
     path: Path | None = None
 
 
@@ -327,6 +328,7 @@ def load_triggers(path: str | Path | None = None) -> TriggerLexicon:
         undergoing_prepositions=words("undergoing_prepositions"),
         possession_verbs=verb_forms("possession_verbs"),
         possession_types=frozenset(lists["possession_types"]),
+        act_nouns=words("act_nouns"),
         things=words("thing_nouns") | words("publication_objects") | frozenset(
             head for head, entries in nouns.items() if any(not e.words for e in entries)),
         path=file,
@@ -1144,6 +1146,25 @@ class _Partners:
         return getattr(self.index, name)
 
 
+def _doers_of_act_named(hit: _Hit, actors: ActorIndex, lexicon: TriggerLexicon) -> list[str]:
+    """'The Guards were designated ... by the United States, a step Tehran condemned': the
+    reaction in a relative clause on a word for an act ('step', 'move') set beside a clause
+    reaches the doers of that clause."""
+    verb = hit.token
+    act = verb.head
+    if verb.dep_ != "relcl" or act.lemma_.lower() not in lexicon.act_nouns or (
+            act.dep_ not in {"npadvmod", "appos", "oprd"}):
+        return []
+    main = act.head
+    while main.pos_ not in {"VERB", "AUX"} and main.head.i != main.i:
+        main = main.head
+    doers, _ = _subject_tokens(main)
+    if _is_passive(main):      # "designated a terrorist organisation by the United States"
+        doers += [p for c in main.children if c.dep_ in {"dobj", "oprd", "attr"}
+                  for p in _agents(c)]
+    return [k for t in doers for k in actors.keys(t)]
+
+
 def _event_referred_to(hit: _Hit, actors: ActorIndex, lexicon: TriggerLexicon) -> str | None:
     """The type of an earlier event that the hit's object refers back to: 'the strikes', 'these
     attacks' with no actor of their own; None otherwise."""
@@ -1236,6 +1257,10 @@ def find_interactions(doc: Doc, mentions: Sequence[Mention], *,
             continue    # "if Iran is attacked", "hoped X would attack": nothing was done
         roles = _roles(hit, actors, lexicon)
         sid = actors.sent_of[hit.token.i]
+        if not roles.targets and hit.event_type in lexicon.authored_types:
+            # "..., a step Tehran condemned": the step is the clause's act, its doer condemned
+            roles.targets = [k for k in _doers_of_act_named(hit, actors, lexicon)
+                             if k not in roles.sources]
         if not roles.targets and hit.event_type in lexicon.authored_types and (
                 event := _event_referred_to(hit, actors, lexicon)) in doers:
             # "Araghchi thanked Moscow for condemning the strikes": those told of before
