@@ -5,7 +5,9 @@
 
 - "the two nations", "both countries" (nouns listed in `plural_references`, from the trigger
   lexicon's options) to the two actors of that kind named together most recently, not those
-  of the clause's own subject; "the two sides" and "both leaders" to the two participants of
+  of the clause's own subject; "the leaders" or "the G8 nations" (no number) to none;
+- "the three countries" to the last three of that kind coordinated together, and "they" after
+  it to them too, for interactions only (`keys`); "the two sides" and "both leaders" to the two participants of
   the article's main meeting once the caller names it (`point_to_meeting`);
 - "it", "its" to one country, organisation or group, and "they", "their" to a plural
   antecedent: the subject of an embedding clause that names actors, else the subject of the
@@ -68,6 +70,9 @@ class ActorIndex:
         # "he", "she", "his": one person; read by `keys` (interactions) but not by `speakers`,
         # since quotes resolve their own speakers.
         self.people: dict[int, str] = {}
+        # "the three countries" and "they" after it: groups named together, read by `keys`
+        # (interactions) but not by `speakers`
+        self.groups: dict[int, list[str]] = {}
         self._resolve_plurals(plural_references or {})
         self._resolve_pronouns()
         self._resolve_people()
@@ -87,7 +92,7 @@ class ActorIndex:
             if number >= 3:
                 # "the three countries": the last three named together, coordinated
                 if keys := self._recent_group(token.i, kind, number):
-                    self.references[token.i] = keys
+                    self.groups[token.i] = keys
                 continue
             counted = bool(pointers & {"both", "two", "2"})
             if not counted and (kind != "country" or any(
@@ -201,8 +206,10 @@ class ActorIndex:
             if subject is None:
                 continue
             keys = self.keys(subject, pronouns=False)
-            if not keys and lower in PLURAL_PRONOUNS:
-                keys = list(self.references.get(subject.i, []))   # "the three countries ... they"
+            if not keys and lower in PLURAL_PRONOUNS and (
+                    chained := self.groups.get(subject.i) or self.references.get(subject.i)):
+                self.groups[token.i] = list(chained)   # "the three countries ... they"
+                continue
             if lower in SINGULAR_PRONOUNS:
                 # "it" is one country, organisation or group, never a person
                 keys = keys if len(keys) == 1 and not keys[0].startswith("person:") else []
@@ -309,6 +316,8 @@ class ActorIndex:
             return list(self.references[token.i])
         if pronouns and token.i in self.people:
             return [self.people[token.i]]
+        if pronouns and token.i in self.groups:
+            return list(self.groups[token.i])
         if token.lower_ in RELATIVE_PRONOUNS and token.head.dep_ == "relcl":
             return self._head_keys(token.head.head, pronouns=pronouns)
         if token.pos_ not in {"NOUN", "PROPN", "PRON", "NUM"}:
