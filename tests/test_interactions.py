@@ -660,3 +660,18 @@ def test_interactions_states_statements_doubts_and_nested_requests(nlp, lexicon,
 def test_interactions_a_reaction_to_a_step_reaches_the_doer_of_the_clause(nlp, lexicon, text,
                                                                           expected):
     assert expected <= triples(interactions(nlp, lexicon, text))
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a contest won is no force; words against words are an accusation
+    ("Ali Akbar Ahmadian beat Chen Wenqing in the party's election.", set()),
+    ("Ali Akbar Ahmadian attacked the Peruvian government's stance on trade.",
+     {(AHMADIAN, "ACCUSE", "agent:PER:GOV")}),
+    ("Chilean tanks shelled positions of the Peruvian army.",
+     {("country:CHL", "ASSAULT", "agent:PER:MIL")}),
+    # a second subject right after a comma is a place, not a doer
+    ("A bombing attack on a Chilean convoy in Tacna, Peru wounded four Chilean soldiers.",
+     {(None, "ASSAULT", "country:CHL"), (None, "ASSAULT", "agent:CHL:MIL")}),
+])
+def test_interactions_contests_words_and_places_are_no_force(nlp, lexicon, text, expected):
+    assert triples(interactions(nlp, lexicon, text)) == expected

@@ -54,8 +54,9 @@ LIST_OPTIONS = ("light_verbs", "reverse_light_verbs", "reducing_verbs", "promise
                 "allegation_types", "authored_types", "actor_object_verbs", "wish_verbs",
                 "thing_nouns", "partner_types", "counterpart_nouns",
                 "plan_words", "undergoing_prepositions", "possession_verbs",
-                "possession_types", "act_nouns")
-TYPE_OPTIONS = ("obligation_type", "condition_type", "allegation_type")
+                "possession_types", "act_nouns", "force_types", "contest_nouns",
+                "verbal_objects")
+TYPE_OPTIONS = ("obligation_type", "condition_type", "allegation_type", "verbal_type")
 OPTION_KEYS = frozenset({*LIST_OPTIONS, *TYPE_OPTIONS, "plural_references"})
 REFERENCE_KINDS = frozenset({"country", "person", "any"})
 ARTICLES = frozenset({"a", "an", "the"})
@@ -139,6 +140,10 @@ class TriggerLexicon(NamedTuple):
     possession_verbs: frozenset[str] = frozenset()
     possession_types: frozenset[str] = frozenset()
     act_nouns: frozenset[str] = frozenset()
+    force_types: frozenset[str] = frozenset()
+    contest_nouns: frozenset[str] = frozenset()
+    verbal_objects: frozenset[str] = frozenset()
+    verbal_type: str | None = None
     path: Path | None = None
 
 
@@ -230,7 +235,7 @@ def load_triggers(path: str | Path | None = None) -> TriggerLexicon:
         if options.get(key) is not None and options[key] not in PLOVER_TYPES:
             fail(f"options.{key}", f"must name a PLOVER type, not {options[key]!r}")
     for name in ("publication_types", "from_place_types", "framing_types", "allegation_types",
-                 "authored_types", "partner_types", "possession_types"):
+                 "authored_types", "partner_types", "possession_types", "force_types"):
         unknown_types = [t for t in options.get(name) or [] if t not in PLOVER_TYPES]
         if unknown_types:
             fail(f"options.{name}", f"must name PLOVER types, not {unknown_types[0]!r}")
@@ -329,6 +334,10 @@ def load_triggers(path: str | Path | None = None) -> TriggerLexicon:
         possession_verbs=verb_forms("possession_verbs"),
         possession_types=frozenset(lists["possession_types"]),
         act_nouns=words("act_nouns"),
+        force_types=frozenset(lists["force_types"]),
+        contest_nouns=words("contest_nouns"),
+        verbal_objects=words("verbal_objects"),
+        verbal_type=options.get("verbal_type"),
         things=words("thing_nouns") | words("publication_objects") | frozenset(
             head for head, entries in nouns.items() if any(not e.words for e in entries)),
         path=file,
@@ -476,8 +485,19 @@ def _verb_hit(token: Token, lexicon: TriggerLexicon) -> _Hit | None:
     single = next((e for e in entries if not e.words), None)
     if single is None:
         return None
+    event_type = single.event_type
+    if event_type in lexicon.force_types:
+        objects = [c for c in token.children if c.dep_ == "dobj"]
+        if any(p.lemma_.lower() in lexicon.contest_nouns for t in (token, *objects)
+               for c in t.children if c.dep_ == "prep" and c.lower_ in {"in", "at"}
+               for p in _pobjs(c)):
+            return None     # "beat Huhne in the party's election": a contest won, no force
+        if any(c.dep_ == "dobj" and c.lemma_.lower() in lexicon.verbal_objects
+               for c in token.children):
+            # "attacked the Labor party's stance": words against words
+            event_type = lexicon.verbal_type or event_type
     noun = next((c for c in token.children if c.dep_ == "dobj" and _noun_entry(lexicon, c)), None)
-    return _Hit(token, single.event_type, [], single.reverse, noun)
+    return _Hit(token, event_type, [], single.reverse, noun)
 
 
 def _possessed(noun: Token, lexicon: TriggerLexicon) -> bool:
@@ -757,6 +777,10 @@ def _subject_tokens(verb: Token, depth: int = 0) -> tuple[list[Token], list[Toke
         return [], []
     children = list(verb.children)
     subjects = [c for c in children if c.dep_ in SUBJECT_DEPS]
+    if len(subjects) > 1:
+        # "an attack on a convoy in Spin Boldak, Afghanistan killed ...": a second subject
+        # right after a comma is the parse of a place, not a doer
+        subjects = [c for c in subjects if c.i == 0 or verb.doc[c.left_edge.i - 1].text != ","] or subjects
     passive_subjects = [c for c in children if c.dep_ == "nsubjpass"]
     if subjects:
         return subjects, []
