@@ -286,6 +286,7 @@ def test_interactions_recipients_on_objects_and_verbs_hung_in_reported_clauses(n
 @pytest.mark.parametrize("text", [
     "Amnesty International released a report on Iran.",
     "The ministry provided details to Japan.",
+    "A Chilean Senate committee released evidence to Peru.",
 ])
 def test_interactions_publishing_is_not_yielding_or_aid(nlp, lexicon, text):
     assert interactions(nlp, lexicon, text) == []
