@@ -676,3 +676,16 @@ def test_interactions_a_reaction_to_a_step_reaches_the_doer_of_the_clause(nlp, l
 ])
 def test_interactions_contests_words_and_places_are_no_force(nlp, lexicon, text, expected):
     assert triples(interactions(nlp, lexicon, text)) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # an act alleged is not recorded as done: the allegation reaches the one it is about
+    ("Bolivia accused Peru of making false claims by alleging Chile played a role in the "
+     "massacre.", {("country:BOL", "ACCUSE", "country:PER")}),
+    ("Peru alleged that Chilean troops took part in the killing of civilians.",
+     {("country:PER", "ACCUSE", "agent:CHL:MIL")}),
+    # a threatened attack reaches its target
+    ("Peru threatened to launch an attack on Chile.", {("country:PER", "THREATEN", "country:CHL")}),
+])
+def test_interactions_alleged_and_threatened_acts(nlp, lexicon, text, expected):
+    assert triples(interactions(nlp, lexicon, text)) == expected

@@ -678,6 +678,15 @@ def _framed(token: Token, framing: set[int]) -> bool:
     """True when `token` is what a demand, threat or accusation is about ('threatened to
     strike', 'demanded that Japan apologise', 'accused Iran of attacking'): no event itself."""
     current, climbed = token, False
+    if token.pos_ in {"NOUN", "PROPN"}:
+        # "alleging Paris played a role in the genocide": a noun is framed with its clause
+        for _ in range(6):
+            if current.pos_ in {"VERB", "AUX"} or current.head.i == current.i or current.dep_ in {
+                    "nsubj", "nsubjpass", "relcl", "acl", "appos"}:
+                break
+            current = current.head
+        if current.pos_ not in {"VERB", "AUX"} or current.i in framing:
+            return False
     for _ in range(8):
         # through nested non-finite clauses: "asks the President to consider suspending
         # himself by asking parliament ..." is all asked for
@@ -946,7 +955,7 @@ def _verb_roles(hit: _Hit, actors: ActorIndex, lexicon: TriggerLexicon) -> _Role
                 for pobj in _pobjs(child):
                     roles.add("sources", actors.keys(pobj))
     if not roles.targets and not roles.has_object:
-        _borrow_targets(verb, roles, actors, lexicon)
+        _borrow_targets(verb, roles, actors, lexicon, accusing=hit.event_type == lexicon.allegation_type)
     return roles
 
 
@@ -967,13 +976,24 @@ def _after_comma(verb: Token, token: Token) -> bool:
     return any(t.text == "," for t in verb.doc[verb.i + 1: token.left_edge.i])
 
 
-def _borrow_targets(verb: Token, roles: _Roles, actors: ActorIndex, lexicon: TriggerLexicon) -> None:
-    """'agreed to meet Putin', 'demanded that Israel withdraw': the recipient is inside."""
+def _borrow_targets(verb: Token, roles: _Roles, actors: ActorIndex, lexicon: TriggerLexicon,
+                    *, accusing: bool = False) -> None:
+    """'agreed to meet Putin', 'demanded that Israel withdraw': the recipient is inside; 'alleged
+    that France took part in the killing': whoever the allegation is about."""
     for child in verb.children:
+        if accusing and child.dep_ == "ccomp":
+            for clause in (child, *child.conjuncts):
+                for grand in clause.children:
+                    if grand.dep_ in {"nsubj", "nsubjpass"}:
+                        roles.add("targets", [k for k in actors.keys(grand) if k not in roles.sources])
+            continue
         if child.dep_ == "xcomp":
             for grand in child.children:
                 if grand.dep_ in {"dobj", "dative"}:
                     roles.add("targets", actors.keys(grand))
+                if grand.dep_ == "dobj" and _noun_entry(lexicon, grand):
+                    # "threatened to launch an attack on Israel"
+                    _prep_targets(grand, roles, actors, lexicon.noun_target_prepositions, set())
             _prep_targets(child, roles, actors, lexicon.target_prepositions, set())
         elif _asked_for(child):
             # "called for Romania to withdraw": the subject of the clause is asked.
