@@ -689,3 +689,8 @@ def test_interactions_contests_words_and_places_are_no_force(nlp, lexicon, text,
 ])
 def test_interactions_alleged_and_threatened_acts(nlp, lexicon, text, expected):
     assert triples(interactions(nlp, lexicon, text)) == expected
+
+
+def test_interactions_weapons_received_are_aid_from_the_giver(nlp, lexicon):
+    assert triples(interactions(nlp, lexicon, "Peru received weapons from Chile.")) == {
+        ("country:CHL", "AID", "country:PER")}
