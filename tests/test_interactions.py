@@ -158,7 +158,7 @@ def test_interactions_rules(nlp, lexicon, text, expected):
 
 @pytest.mark.parametrize("text", [
     "The ministers met in Paris.",                 # a place is not a participant
-    "Iran received weapons from Russia.",          # receiving a thing is no visit
+    "Iran received a parcel from Russia.",         # receiving a thing is no visit
     "Iran has to meet the requirements.",          # fulfilling is no meeting
     "Iran said the right must be preserved.",      # an obligation of no actor asks no one
     "The weather improved across the region.",     # no trigger
