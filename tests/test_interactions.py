@@ -694,3 +694,14 @@ def test_interactions_alleged_and_threatened_acts(nlp, lexicon, text, expected):
 def test_interactions_weapons_received_are_aid_from_the_giver(nlp, lexicon):
     assert triples(interactions(nlp, lexicon, "Peru received weapons from Chile.")) == {
         ("country:CHL", "AID", "country:PER")}
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a trip with another purpose is no visit to the state; a trip for talks is one
+    ("Chilean President Ana Soto heads to Lima for the opening of the Pan American Games.", set()),
+    ("Ali Akbar Ahmadian traveled to Peru to render humanitarian assistance.", set()),
+    ("Ali Akbar Ahmadian flew to Lima for talks.", {(AHMADIAN, "CONSULT", "country:PER")}),
+    ("Ali Akbar Ahmadian flew to Lima on Monday.", {(AHMADIAN, "CONSULT", "country:PER")}),
+])
+def test_interactions_a_trip_for_another_purpose_is_no_visit(nlp, lexicon, text, expected):
+    assert triples(interactions(nlp, lexicon, text)) == expected

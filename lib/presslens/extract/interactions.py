@@ -55,7 +55,7 @@ LIST_OPTIONS = ("light_verbs", "reverse_light_verbs", "reducing_verbs", "promise
                 "thing_nouns", "partner_types", "counterpart_nouns",
                 "plan_words", "undergoing_prepositions", "possession_verbs",
                 "possession_types", "act_nouns", "force_types", "contest_nouns",
-                "verbal_objects")
+                "verbal_objects", "travel_verbs")
 TYPE_OPTIONS = ("obligation_type", "condition_type", "allegation_type", "verbal_type")
 OPTION_KEYS = frozenset({*LIST_OPTIONS, *TYPE_OPTIONS, "plural_references"})
 REFERENCE_KINDS = frozenset({"country", "person", "any"})
@@ -144,6 +144,7 @@ class TriggerLexicon(NamedTuple):
     contest_nouns: frozenset[str] = frozenset()
     verbal_objects: frozenset[str] = frozenset()
     verbal_type: str | None = None
+    travel_verbs: frozenset[str] = frozenset()
     path: Path | None = None
 
 
@@ -338,6 +339,7 @@ def load_triggers(path: str | Path | None = None) -> TriggerLexicon:
         contest_nouns=words("contest_nouns"),
         verbal_objects=words("verbal_objects"),
         verbal_type=options.get("verbal_type"),
+        travel_verbs=verb_forms("travel_verbs"),
         things=words("thing_nouns") | words("publication_objects") | frozenset(
             head for head, entries in nouns.items() if any(not e.words for e in entries)),
         path=file,
@@ -500,6 +502,25 @@ def _verb_hit(token: Token, lexicon: TriggerLexicon) -> _Hit | None:
     return _Hit(token, event_type, [], single.reverse, noun)
 
 
+def _other_purpose(verb: Token, lexicon: TriggerLexicon) -> bool:
+    """True when a trip states a purpose other than meeting someone ('for the opening of the
+    Games', 'to render humanitarian assistance'); 'for talks' keeps it a visit."""
+    for child in verb.children:
+        if child.dep_ == "prep" and child.lower_ == "for":
+            for purpose in _pobjs(child):
+                if purpose.ent_type_ in NOT_PARTICIPANTS:
+                    continue    # "for two days"
+                found = _noun_entry(lexicon, purpose)
+                if found is None or found[0].event_type != MEETING_TYPE:
+                    return True
+        elif child.dep_ in {"advcl", "xcomp"} and any(
+                c.dep_ == "aux" and c.lower_ == "to" for c in child.children):
+            found_hit = _verb_hit(child, lexicon)
+            if found_hit is None or found_hit.event_type != MEETING_TYPE:
+                return True
+    return False
+
+
 def _possessed(noun: Token, lexicon: TriggerLexicon) -> bool:
     """True for support, an agreement or aid that someone has or enjoys ('has broad popular
     support', 'does have an extradition treaty'): a state, not an act."""
@@ -613,6 +634,9 @@ def _hits(doc: Doc, lexicon: TriggerLexicon, inside_actor: set[int]) -> list[_Hi
                     c.dep_ == "dobj" and c.lemma_.lower() in lexicon.fulfilment_objects
                     for c in token.children):
                 continue  # "meet the requirements": fulfilling, not meeting anyone
+            if hit.event_type == MEETING_TYPE and _forms(token) & lexicon.travel_verbs and (
+                    _other_purpose(token, lexicon)):
+                continue  # "heads to Beijing for the opening of the Games": a trip, no visit
             hits.append(hit)
             used.update(t.i for t in hit.tokens)
             if hit.noun is not None:
