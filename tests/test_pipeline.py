@@ -241,3 +241,21 @@ def test_records_surname_probe_remembers_questions_and_refuses_other_uses():
     assert probe.asked == {"Scholz": True, "Berlin": False}
     with pytest.raises(TypeError):
         list(probe)          # a finder iterating its surnames is not trusted (own_people_core gives up)
+
+
+def test_records_parts_give_back_the_records_written(tmp_path):
+    from presslens.extract.interactions import Interaction
+    from presslens.extract.quotes import Quote
+    from presslens.records import part_writer, read_record_parts, write_record_parts
+
+    rows = ([(0, 0, 12, "Xi met Putin.", 0.25), (1, 13, 20, "Bye.", None)],
+            [Quote(0, "person:xi", "Xi", "said", "we agree", True, 3, 11)],
+            [Interaction(0, "person:xi", "CONSULT", None, "met", False, "Xi met Putin.")])
+    records = [("a", rows, [(0, "talks", "met", 3, 6)]),
+               ("b", None, []),                              # themes only, none found
+               ("c", ([], [], []), None)]                    # core only, nothing found
+    prefix = write_record_parts(tmp_path / "parts", records)
+    found, writer = read_record_parts(prefix)
+    assert found == {key: (core, themes) for key, core, themes in records}
+    assert writer == part_writer()
+    assert isinstance(found["a"][0][1][0], Quote) and list(tmp_path.joinpath("parts").iterdir()) == []

@@ -43,7 +43,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if args.engine == "dask":
         from presslens.dask_engine import DaskEngine
 
-        engine = DaskEngine(args.scheduler, workers=settings.workers)
+        engine = DaskEngine(args.scheduler, workers=settings.workers, parts=args.parts)
     try:
         summary = extract_corpus(args.paths, args.out, settings=settings, name=args.name,
                                  progress=_stage_progress(not args.quiet), engine=engine)
@@ -133,6 +133,9 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--scheduler", metavar="ADDRESS",
                          help="with --engine dask: the scheduler to use (tcp://host:8786); "
                               "default: a LocalCluster of --workers workers")
+    extract.add_argument("--parts", metavar="FOLDER", type=Path,
+                         help="with --engine dask: where workers write the rows they extract, a "
+                              "folder the workers and this machine share (default: beside the store)")
     extract.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     extract.set_defaults(func=cmd_extract)
 

@@ -16,6 +16,7 @@ import multiprocessing
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import NamedTuple
 
 from presslens.codebook import load_codebook
@@ -156,10 +157,11 @@ class LocalEngine:
         self.close()
 
     def map(self, function: Callable, spec: ExtractorSpec, batches: Iterable[list],
-            total: int | None = None) -> Iterator[list]:
+            total: int | None = None, *, work: Path | None = None) -> Iterator[list]:
         """Yield function(spec, batch) for each batch, in order; `total` items in all.
 
         A few items run in this process: starting workers would cost more than it saves.
+        Results come back through the pool, so the work folder (see DaskEngine) is not used.
         """
         if self.workers == 1 or (total is not None and total < MIN_DOCS_PER_PROCESS * self.workers):
             for batch in batches:

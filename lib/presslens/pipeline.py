@@ -11,6 +11,7 @@ parts, a chunk of articles at a time, so memory does not grow with the corpus's 
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -166,16 +167,19 @@ def extract_corpus(paths: list[str | Path], out: str | Path, *, settings: Settin
     engine = engine or LocalEngine(settings.workers)
     cache = DocCache(settings.parse_cache, nlp)
     records = RecordCache(settings.parse_cache / f"records-{model}.sqlite")
+    # Where a Dask engine's workers leave the rows they extract for this process to read.
+    work = Path(out).parent / f".{Path(out).name}-parts"
     try:
         texts = dict(zip(articles["article_id"], articles["text"], strict=True))
         versions = record_versions(model, settings)
-        people, n_parsed, early = _people_pass(texts, spec, cache, records, versions, engine, progress)
+        people, n_parsed, early = _people_pass(texts, spec, cache, records, versions, engine, progress,
+                                               work)
         finder = ActorFinder(extra_aliases=override_aliases(overrides), known_people=people)
         spec = spec._replace(known_people=tuple(finder.known_people))
         keys = _article_keys(texts, finder, versions)
         known = KnownPeople(finder)
         _keep_early_records(keys, texts, early, known, records)
-        extracted, n_themed = _extract_pass(keys, texts, spec, cache, records, engine, progress)
+        extracted, n_themed = _extract_pass(keys, texts, spec, cache, records, engine, progress, work)
         early_ids = {k.article_id for k in keys if k.text_key in early and early[k.text_key].asked is not None}
         n_extracted, n_reextracted = len(early_ids | extracted), len(early_ids & extracted)
         n_themed += sum(early[k.text_key].themed for k in keys if k.text_key in early)
@@ -204,6 +208,7 @@ def extract_corpus(paths: list[str | Path], out: str | Path, *, settings: Settin
     finally:
         cache.close()
         records.close()
+        shutil.rmtree(work, ignore_errors=True)
         if own_engine:
             engine.close()
     return ExtractSummary(Path(out), len(articles), len(corpus.rejected), n_parsed,
@@ -220,8 +225,8 @@ class EarlyRecords(NamedTuple):
 
 
 def _people_pass(texts: Mapping[str, str], spec: ExtractorSpec, cache: DocCache,
-                 records: RecordCache, versions: RecordVersions, engine,
-                 progress: Progress) -> tuple[Counter[str], int, dict[str, EarlyRecords]]:
+                 records: RecordCache, versions: RecordVersions, engine, progress: Progress,
+                 work: Path | None = None) -> tuple[Counter[str], int, dict[str, EarlyRecords]]:
     """Pass 1: the people every text names, parsing the texts the parse cache lacks.
 
     A text parsed (or read) here is extracted at once with its own people known: its theme
@@ -245,7 +250,8 @@ def _people_pass(texts: Mapping[str, str], spec: ExtractorSpec, cache: DocCache,
                        True, versions.theme_key(key) not in themed) for key in todo)
     n_parsed = 0
     early: dict[str, EarlyRecords] = {}
-    results = _flatten(engine.map(parse_batch, spec, _batches(tasks, spec.batch_size), len(todo)))
+    results = _flatten(engine.map(parse_batch, spec, _batches(tasks, spec.batch_size), len(todo),
+                                  work=work))
     for batch in _batches(progress(results, len(todo), "parsing"), spec.batch_size):
         cache.put_bytes((r.text_key, r.doc) for r in batch if r.doc is not None)
         cache.put_facts([(unique[r.text_key], r.names) for r in batch], NAMES_VERSION)
@@ -298,8 +304,8 @@ def _keep_early_records(keys: list[ArticleKeys], texts: Mapping[str, str],
 
 
 def _extract_pass(keys: list[ArticleKeys], texts: Mapping[str, str], spec: ExtractorSpec,
-                  cache: DocCache, records: RecordCache, engine,
-                  progress: Progress) -> tuple[set[str], int]:
+                  cache: DocCache, records: RecordCache, engine, progress: Progress,
+                  work: Path | None = None) -> tuple[set[str], int]:
     """Pass 2: extract what the record cache lacks; returns (ids of the articles whose core
     records were extracted, number of articles themed)."""
     present = records.keys_present([k.core + "/actors" for k in keys] + [k.themes for k in keys])
@@ -315,7 +321,7 @@ def _extract_pass(keys: list[ArticleKeys], texts: Mapping[str, str], spec: Extra
             yield ExtractTask(k.article_id, doc, None if doc else texts[k.article_id], core, themes)
 
     results = _flatten(engine.map(extract_batch, spec, _batches(tasks(), spec.batch_size),
-                                  len(wanted)))
+                                  len(wanted), work=work))
     extracted: set[str] = set()
     n_themes = 0
     for batch in _batches(progress(results, len(wanted), "extracting"), spec.batch_size):

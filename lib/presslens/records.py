@@ -18,9 +18,12 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import pickle
 import re
+import socket
 import sqlite3
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -29,8 +32,8 @@ from typing import NamedTuple
 import spacy
 
 from presslens.extract.actors import ActorFinder, DocActors
-from presslens.extract.interactions import find_interactions
-from presslens.extract.quotes import find_quotes
+from presslens.extract.interactions import Interaction, find_interactions
+from presslens.extract.quotes import Quote, find_quotes
 from presslens.extract.references import ActorIndex
 from presslens.extract.themes import theme_hits
 from presslens.extract.tone import sentence_tone
@@ -217,6 +220,73 @@ def _words(text: str) -> set[str]:
 def pickled(value: object) -> bytes:
     """`value` as the record cache stores it."""
     return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+# -- record parts: a batch's rows as Parquet files ---------------------------------------------
+# Field names of each kind of row; quotes and interactions are rebuilt as their NamedTuple.
+SENTENCE_FIELDS = ("sentence_id", "start", "end", "text", "tone")
+THEME_FIELDS = ("sentence_id", "theme", "term", "start", "end")
+PART_WRITER = b"presslens.writer"
+
+
+def _part_kinds() -> dict[str, tuple[type | None, tuple[str, ...]]]:
+    return {"sentences": (None, SENTENCE_FIELDS), "quotes": (Quote, Quote._fields),
+            "interactions": (Interaction, Interaction._fields), "themes": (None, THEME_FIELDS)}
+
+
+def part_writer() -> str:
+    """'host:pid' of this process, as record parts name their writer."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def write_record_parts(folder: str | Path, records: list[tuple[str, tuple | None, list | None]]) -> str:
+    """Write records (key, (sentences, quotes, interactions) or None, theme hits or None) as
+    Parquet files in `folder`, one per kind of row, each naming its writer in its metadata.
+
+    Returns the files' common path prefix, for read_record_parts.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    prefix = Path(folder) / uuid.uuid4().hex
+    prefix.parent.mkdir(parents=True, exist_ok=True)
+    metadata = {PART_WRITER: part_writer().encode()}
+    index = pa.table({"record": [key for key, _, _ in records],
+                      "core": [rows is not None for _, rows, _ in records],
+                      "themes": [themes is not None for _, _, themes in records]})
+    pq.write_table(index.replace_schema_metadata(metadata), f"{prefix}-records.parquet")
+    for position, (kind, (_, fields)) in enumerate(_part_kinds().items()):
+        rows = [{"record": key, **dict(zip(fields, row, strict=True))}
+                for key, core, themes in records
+                for row in ((themes or []) if kind == "themes" else (core[position] if core else []))]
+        table = pa.Table.from_pylist(rows) if rows else pa.table({f: [] for f in ("record", *fields)})
+        pq.write_table(table.replace_schema_metadata(metadata), f"{prefix}-{kind}.parquet")
+    return str(prefix)
+
+
+def read_record_parts(prefix: str, *, remove: bool = True) -> tuple[dict[str, tuple], str]:
+    """The records of write_record_parts, {key: (rows or None, theme hits or None)}, and the
+    parts' writer; the files are removed once read unless `remove` is false."""
+    import pyarrow.parquet as pq
+
+    index = pq.read_table(f"{prefix}-records.parquet")
+    writer = (index.schema.metadata or {}).get(PART_WRITER, b"?").decode()
+    found: dict[str, dict[str, list]] = {key: {kind: [] for kind in _part_kinds()}
+                                         for key in index.column("record").to_pylist()}
+    for kind, (cls, fields) in _part_kinds().items():
+        for row in pq.read_table(f"{prefix}-{kind}.parquet").to_pylist():
+            values = tuple(row[f] for f in fields)
+            found[row["record"]][kind].append(cls._make(values) if cls else values)
+    records = {}
+    for key, core, themes in zip(index.column("record").to_pylist(), index.column("core").to_pylist(),
+                                 index.column("themes").to_pylist(), strict=True):
+        rows = found[key]
+        records[key] = ((rows["sentences"], rows["quotes"], rows["interactions"]) if core else None,
+                        rows["themes"] if themes else None)
+    if remove:
+        for kind in ("records", *_part_kinds()):
+            Path(f"{prefix}-{kind}.parquet").unlink(missing_ok=True)
+    return records, writer
 
 
 # -- the cache -----------------------------------------------------------------------------
