@@ -705,3 +705,15 @@ def test_interactions_weapons_received_are_aid_from_the_giver(nlp, lexicon):
 ])
 def test_interactions_a_trip_for_another_purpose_is_no_visit(nlp, lexicon, text, expected):
     assert triples(interactions(nlp, lexicon, text)) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # co-signers of a letter write together; they do not agree with each other
+    ("Chile and Peru signed a letter on the crisis.",
+     {("country:CHL", "AGREE", None), ("country:PER", "AGREE", None)}),
+    # a primary or legal battle is a contest, no force
+    ("Ali Akbar Ahmadian backed Chen Wenqing after a bitter primary battle with him.",
+     {(AHMADIAN, "SUPPORT", CHEN)}),
+])
+def test_interactions_letters_and_contests(nlp, lexicon, text, expected):
+    assert triples(interactions(nlp, lexicon, text)) == expected

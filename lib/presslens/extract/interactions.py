@@ -55,7 +55,7 @@ LIST_OPTIONS = ("light_verbs", "reverse_light_verbs", "reducing_verbs", "promise
                 "thing_nouns", "partner_types", "counterpart_nouns",
                 "plan_words", "undergoing_prepositions", "possession_verbs",
                 "possession_types", "act_nouns", "force_types", "contest_nouns",
-                "verbal_objects", "travel_verbs")
+                "verbal_objects", "travel_verbs", "authorship_objects")
 TYPE_OPTIONS = ("obligation_type", "condition_type", "allegation_type", "verbal_type")
 OPTION_KEYS = frozenset({*LIST_OPTIONS, *TYPE_OPTIONS, "plural_references"})
 REFERENCE_KINDS = frozenset({"country", "person", "any"})
@@ -145,6 +145,7 @@ class TriggerLexicon(NamedTuple):
     verbal_objects: frozenset[str] = frozenset()
     verbal_type: str | None = None
     travel_verbs: frozenset[str] = frozenset()
+    authorship_objects: frozenset[str] = frozenset()
     path: Path | None = None
 
 
@@ -340,6 +341,7 @@ def load_triggers(path: str | Path | None = None) -> TriggerLexicon:
         verbal_objects=words("verbal_objects"),
         verbal_type=options.get("verbal_type"),
         travel_verbs=verb_forms("travel_verbs"),
+        authorship_objects=words("authorship_objects"),
         things=words("thing_nouns") | words("publication_objects") | frozenset(
             head for head, entries in nouns.items() if any(not e.words for e in entries)),
         path=file,
@@ -657,6 +659,10 @@ def _hits(doc: Doc, lexicon: TriggerLexicon, inside_actor: set[int]) -> list[_Hi
             if phrase.dep_ == "nsubjpass" and _phrase_at(lexicon.reducing_verbs, phrase.head) is not None:
                 # "sanctions were lifted"; "a planned round of talks was cancelled" never was
                 event_type = None if planned else lexicon.reduced.get(entry.event_type)
+            if event_type in lexicon.force_types and any(
+                    c.dep_ in {"amod", "compound"} and c.lemma_.lower() in lexicon.contest_nouns
+                    for c in token.children):
+                event_type = None   # "a bitter primary battle", "a legal battle": no force
             if event_type is not None:
                 hits.append(_Hit(token, event_type, words, planned=planned))
     by_token = {h.token.i: h for h in hits}
@@ -984,8 +990,10 @@ def _verb_roles(hit: _Hit, actors: ActorIndex, lexicon: TriggerLexicon) -> _Role
 
 
 def _thing(token: Token, lexicon: TriggerLexicon) -> bool:
-    """True for a thing or an event done, not anyone met ('the document', 'the memorandum')."""
-    return token.lemma_.lower() in lexicon.things and not token.ent_type_
+    """True for a thing or an event done, not anyone met ('the document', 'the memorandum');
+    not a letter or a petition, which its signers write together rather than agree on."""
+    lemma = token.lemma_.lower()
+    return lemma in lexicon.things and lemma not in lexicon.authorship_objects and not token.ent_type_
 
 
 def _owned_by(token: Token, keys: list[str], actors: ActorIndex) -> bool:
