@@ -38,8 +38,10 @@ class RolesAndCountries:
 
     def _role_text(self, tokens: list[Token]) -> tuple[str, str | None]:
         """Role words without country words, determiners and possessives; and the country (not
-        one the post is sent to: 'Ambassador to Iraq' is another state's ambassador)."""
-        to = next((n for n, t in enumerate(tokens) if t.lower_ == "to"), len(tokens))
+        one the post is sent to: 'Ambassador to Iraq' is another state's ambassador, while an
+        'Advisor to the French President' is French)."""
+        to = next((n for n, t in enumerate(tokens) if t.lower_ == "to" and self._state_after(tokens[n + 1:])),
+                  len(tokens))
         country = self._country_in(tokens[:to])
         words: list[str] = []
         for n, token in enumerate(tokens):
@@ -58,6 +60,12 @@ class RolesAndCountries:
         text = "".join(words).strip(" ,")
         text = re.sub(r"\s+", " ", text)
         return (text[:1].upper() + text[1:]) if text else "", country
+
+    def _state_after(self, tokens: list[Token]) -> bool:
+        """The words start with a state's name ('Iraq', 'the United States'), not an office."""
+        words = [t for t in tokens[:5] if t.lower_ != "the"]
+        return bool(words) and self._state_word(words[0]) is not None and not any(
+            is_title_token(t) for t in words[1:4])
 
     def person_roles(self, span: Span) -> list[tuple[str, str | None]]:
         """Titles read around a person's name: before it, in an apposition, or 'of Country'."""
@@ -216,13 +224,15 @@ class RolesAndCountries:
 
     def _sentence_state(self, doc: Doc, mentions: list[Mention], key: str) -> str | None:
         """The one state named in the sentences that name the person (`key`), as an actor: not
-        as a place ('in Iran'), in another person's title ('Russian President X'), in a pair
+        as a place ('in Iran'), in a title ('Russian President X', 'Prime Minister of the United
+        Kingdom', 'ambassador to Peru': some person's, or a post's place), in a pair
         ('a China-Arab summit') or inside quotation marks (what the person says of others)."""
         sentences = {m.sentence_id for m in mentions if m.key == key and m.how in {"name", "alias"}}
         states = {m.key.split(":", 1)[1] for m in mentions
                   if m.sentence_id in sentences and m.key.startswith("country:")
                   and not locative(doc[m.token_start:m.token_end]) and not _before_title(doc, m.token_end)
-                  and not _in_pair(doc, m.token_start, m.token_end) and not _quoted(doc[m.token_start])}
+                  and not _in_pair(doc, m.token_start, m.token_end) and not _quoted(doc[m.token_start])
+                  and not _of_a_title(doc[m.token_start:m.token_end])}
         return states.pop() if len(states) == 1 else None
 
     def _bare_title_states(self, doc: Doc, mentions: list[Mention]) -> dict[str, set[str]]:
@@ -343,7 +353,21 @@ def _before_title(doc: Doc, i: int) -> bool:
     "Iran's envoy", 'Ambassador to Iraq Ryan Crocker')."""
     if i < len(doc) and doc[i].tag_ == "POS":
         i += 1
-    return i < len(doc) and (is_title_token(doc[i]) or doc[i].ent_type_ == "PERSON" and doc[i].ent_iob_ == "B")
+    if i < len(doc) and doc[i].ent_type_ == "PERSON" and doc[i].ent_iob_ == "B":
+        return True
+    # "Latvian [Prime Minister]", "French [Foreign Minister]": a title of up to three words.
+    for j in range(i, min(i + 3, len(doc))):
+        if is_title_token(doc[j]):
+            return True
+        if doc[j].pos_ not in {"PROPN", "ADJ", "NOUN"}:
+            return False
+    return False
+
+
+def _of_a_title(span: Span) -> bool:
+    """'Prime Minister of [the United Kingdom]', 'ambassador to [Peru]': a state a title names."""
+    head = span.root
+    return head.dep_ == "pobj" and head.head.lower_ in {"of", "to", "for"} and is_title_token(head.head.head)
 
 
 QUOTE_MARKS = frozenset({'"', "“", "”", "``", "''", "«", "»"})
