@@ -717,3 +717,8 @@ def test_interactions_a_trip_for_another_purpose_is_no_visit(nlp, lexicon, text,
 ])
 def test_interactions_letters_and_contests(nlp, lexicon, text, expected):
     assert triples(interactions(nlp, lexicon, text)) == expected
+
+
+def test_interactions_a_reaction_in_the_passive_to_anothers_act_stays(nlp, lexicon):
+    found = triples(interactions(nlp, lexicon, "Peru's proposal has been welcomed by Chile."))
+    assert ("country:CHL", "SUPPORT", "country:PER") in found

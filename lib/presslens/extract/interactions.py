@@ -504,6 +504,13 @@ def _verb_hit(token: Token, lexicon: TriggerLexicon) -> _Hit | None:
     return _Hit(token, event_type, [], single.reverse, noun)
 
 
+def _reacting(verb: Token, lexicon: TriggerLexicon) -> bool:
+    """True for a verb of reaction whose passive subject is another's act ('the Senate's
+    proposal was welcomed by Amnesty'): its own event, not a vehicle for the noun's."""
+    return any(e.event_type in lexicon.authored_types for form in _forms(verb)
+               for e in lexicon.verbs.get(form, ()) if not e.words)
+
+
 def _other_purpose(verb: Token, lexicon: TriggerLexicon) -> bool:
     """True when a trip states a purpose other than meeting someone ('for the opening of the
     Games', 'to render humanitarian assistance'); 'for talks' keeps it a visit."""
@@ -668,7 +675,7 @@ def _hits(doc: Doc, lexicon: TriggerLexicon, inside_actor: set[int]) -> list[_Hi
     by_token = {h.token.i: h for h in hits}
     kept = []
     for hit in hits:
-        if hit.token.pos_ == "VERB" and not hit.tokens and any(
+        if hit.token.pos_ == "VERB" and not hit.tokens and not _reacting(hit.token, lexicon) and any(
                 c.dep_ == "nsubjpass" and c.i in by_token for c in hit.token.children):
             continue    # "sanctions were lifted": the noun's event, retyped, is the one
         # An intent verb that governs another trigger only marks it ("promised to withdraw").
