@@ -722,3 +722,15 @@ def test_interactions_letters_and_contests(nlp, lexicon, text, expected):
 def test_interactions_a_reaction_in_the_passive_to_anothers_act_stays(nlp, lexicon):
     found = triples(interactions(nlp, lexicon, "Peru's proposal has been welcomed by Chile."))
     assert ("country:CHL", "SUPPORT", "country:PER") in found
+
+
+@pytest.mark.parametrize("text, expected", [
+    # an event given as the reason is no recipient
+    ("Bolivia blamed the intelligence services of Chile for the bombing of the Peruvian embassy.",
+     ("country:BOL", "ACCUSE", "country:CHL")),
+    # a state's own troops are its means, not its recipient
+    ("Chile moved troops into the disputed region.", ("country:CHL", "MOBILIZE", None)),
+])
+def test_interactions_reasons_and_own_troops_are_no_recipients(nlp, lexicon, text, expected):
+    found = triples(interactions(nlp, lexicon, text))
+    assert {t for t in found if t[1] == expected[1]} == {expected}

@@ -55,7 +55,8 @@ LIST_OPTIONS = ("light_verbs", "reverse_light_verbs", "reducing_verbs", "promise
                 "thing_nouns", "partner_types", "counterpart_nouns",
                 "plan_words", "undergoing_prepositions", "possession_verbs",
                 "possession_types", "act_nouns", "force_types", "contest_nouns",
-                "verbal_objects", "travel_verbs", "authorship_objects")
+                "verbal_objects", "travel_verbs", "authorship_objects",
+                "instrument_types")
 TYPE_OPTIONS = ("obligation_type", "condition_type", "allegation_type", "verbal_type")
 OPTION_KEYS = frozenset({*LIST_OPTIONS, *TYPE_OPTIONS, "plural_references"})
 REFERENCE_KINDS = frozenset({"country", "person", "any"})
@@ -146,6 +147,7 @@ class TriggerLexicon(NamedTuple):
     verbal_type: str | None = None
     travel_verbs: frozenset[str] = frozenset()
     authorship_objects: frozenset[str] = frozenset()
+    instrument_types: frozenset[str] = frozenset()
     path: Path | None = None
 
 
@@ -237,7 +239,8 @@ def load_triggers(path: str | Path | None = None) -> TriggerLexicon:
         if options.get(key) is not None and options[key] not in PLOVER_TYPES:
             fail(f"options.{key}", f"must name a PLOVER type, not {options[key]!r}")
     for name in ("publication_types", "from_place_types", "framing_types", "allegation_types",
-                 "authored_types", "partner_types", "possession_types", "force_types"):
+                 "authored_types", "partner_types", "possession_types", "force_types",
+                 "instrument_types"):
         unknown_types = [t for t in options.get(name) or [] if t not in PLOVER_TYPES]
         if unknown_types:
             fail(f"options.{name}", f"must name PLOVER types, not {unknown_types[0]!r}")
@@ -342,6 +345,7 @@ def load_triggers(path: str | Path | None = None) -> TriggerLexicon:
         verbal_type=options.get("verbal_type"),
         travel_verbs=verb_forms("travel_verbs"),
         authorship_objects=words("authorship_objects"),
+        instrument_types=frozenset(lists["instrument_types"]),
         things=words("thing_nouns") | words("publication_objects") | frozenset(
             head for head, entries in nouns.items() if any(not e.words for e in entries)),
         path=file,
@@ -958,7 +962,11 @@ def _verb_roles(hit: _Hit, actors: ActorIndex, lexicon: TriggerLexicon) -> _Role
             if hit.event_type not in lexicon.object_of:
                 # "provide 105 million euros to Tunisia": "to" hangs on what is given.
                 _prep_targets(child, roles, actors, {"to"}, skip)
-    _prep_targets(verb, roles, actors, preps, skip)
+    # "blamed X for the bombing of the mosque": an event given as the reason is no recipient
+    reasons = {c.i for c in verb.children if c.dep_ == "prep" and c.lower_ == "for"
+               and "for" not in hit.prepositions
+               and any(_noun_entry(lexicon, p) for p in _pobjs(c))}
+    _prep_targets(verb, roles, actors, preps, skip | reasons)
     if not roles.targets and hit.event_type in lexicon.authored_types:
         # "rejected a resolution proposed by Russia", "criticised the enforcement of the law
         # by the police": a reaction to a thing reaches its maker.
@@ -1168,6 +1176,17 @@ def _labelling(hit: _Hit, lexicon: TriggerLexicon) -> bool:
             and token.tag_ == "VBN" and not _agents(token))
 
 
+def _own_force(source: str | None, target: str | None,
+               countries: Mapping[str, str | None]) -> bool:
+    """True when `target` is the armed forces or police of the source's own state."""
+    if not source or not target or not target.startswith("agent:"):
+        return False
+    parts = target.split(":")
+    state = _state_of(source) or countries.get(source) or (
+        source.split(":")[1] if source.startswith("agent:") else None)
+    return len(parts) == 3 and parts[2] in {"MIL", "COP"} and parts[1] == state
+
+
 def _state_of(key: str | None) -> str | None:
     return key.split(":", 1)[1] if key and key.startswith("country:") else None
 
@@ -1359,6 +1378,8 @@ def find_interactions(doc: Doc, mentions: Sequence[Mention], *,
         pairs = _speaking_for_state(hit, _pairs(roles, hit.event_type, lexicon), roles, actors,
                                     lexicon, countries)
         for source, target in pairs:
+            if hit.event_type in lexicon.instrument_types and _own_force(source, target, countries):
+                target = None   # "Russia moved troops into Abkhazia": its troops are its means
             if target in roles.group and source in roles.sources and (
                     countries.get(source) or "") == _state_of(target):
                 continue    # "Xi ... to deepen the partnership between China and Iran": Xi's
