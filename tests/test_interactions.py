@@ -502,6 +502,8 @@ def test_interactions_a_month_is_no_protest_march(nlp, lexicon, text, protests):
     ("Chile said it hoped the new government would expand cooperation between Lima and "
      "Santiago.", set()),
     ("Bolivia wants Chile to attack Peru.", set()),
+    # proposed or suggested for others: not done
+    ("Ali Akbar Ahmadian proposed that the Peruvian envoys be expelled from Chile.", set()),
     ("Bolivia hopes to meet Chile.", {("country:BOL", "AGREE", "country:CHL")}),
 ])
 def test_interactions_requested_conditional_and_wished_acts(nlp, lexicon, text, expected):
