@@ -18,10 +18,16 @@ parse (`find_triggers` lists the triggers alone, with or without actors):
   (`presslens.extract.references`, shared with quotes);
 - negation ("not", "never", "refused to") is kept; intended or future acts are retyped as the
   lexicon says (PLOVER: promised cooperation is AGREE, "will not cooperate" is REJECT, "will
-  attack unless" is THREATEN); "X said Y must ..." is a REQUEST from X to Y.
+  attack unless" is THREATEN); "X said Y must ..." is a REQUEST from X to Y;
+- acts that were not done give no row: asked for ("called for Romania to withdraw": X's
+  REQUEST), inside "if"/"unless", hoped, expected, doubted or proposed for others, planned and
+  cancelled, or had as a state ("enjoyed support", "has a treaty");
+- a thing or an event named with an actor is no partner in a meeting or agreement ("proposed a
+  UN resolution"); "the attacks" with no actor of their own, and "also" with the same act, look
+  back to the latest such row in the article.
 
-Limits: one sentence at a time; no event coreference across sentences; a recipient must be an
-actor mention (places used as locations, such as "in Moscow", are not recipients).
+Limits: one sentence at a time, apart from those look-backs; a recipient must be an actor
+mention (places used as locations, such as "in Moscow", are not recipients).
 """
 
 from __future__ import annotations
