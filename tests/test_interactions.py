@@ -736,3 +736,15 @@ def test_interactions_a_reaction_in_the_passive_to_anothers_act_stays(nlp, lexic
 def test_interactions_reasons_and_own_troops_are_no_recipients(nlp, lexicon, text, expected):
     found = triples(interactions(nlp, lexicon, text))
     assert {t for t in found if t[1] == expected[1]} == {expected}
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the content of a demand, threat or allegation named by a noun is not done
+    ("Chile rejected demands that it withdraw from Peru.", {("country:CHL", "REJECT", None)}),
+    ("Chile made threats to attack Peru.", {("country:CHL", "THREATEN", None)}),
+    ("Peru repeated its allegations that Chile is planning to attack Bolivia.",
+     {("country:PER", "ACCUSE", None)}),
+])
+def test_interactions_content_of_demands_threats_and_allegations_as_nouns(nlp, lexicon, text,
+                                                                           expected):
+    assert triples(interactions(nlp, lexicon, text)) == expected

@@ -713,6 +713,9 @@ def _hits(doc: Doc, lexicon: TriggerLexicon, inside_actor: set[int]) -> list[_Hi
                 hit.event_type = lexicon.intent.get(hit.event_type, hit.event_type)
     kept += _obligation_hits(doc, lexicon, obliged_verbs | set(by_token))
     framing = {h.token.i for h in kept if h.event_type in lexicon.framing_types}
+    # "rejected demands that it withdraw": a framing noun inside another's phrase frames too
+    framing |= {h.noun.i for h in kept if h.noun is not None and (
+        found := _noun_entry(lexicon, h.noun)) and found[0].event_type in lexicon.framing_types}
     kept = [h for h in kept if not _framed(h.token, framing)]
     for hit in kept:
         # The main event of a sentence is not the hypothetical one ("... if it is attacked").
@@ -743,6 +746,12 @@ def _framed(token: Token, framing: set[int]) -> bool:
             current = current.head
         elif current.dep_ == "ccomp":
             return current.head.i in framing    # a finite clause: only its own verb frames it
+        elif current.head.pos_ in {"NOUN", "PROPN"} and (current.dep_ == "acl" or (
+                current.dep_ == "relcl" and any(
+                    (c.dep_ == "aux" and c.lower_ == "to") or (c.dep_ == "mark" and c.lower_ == "that")
+                    for c in current.children))):
+            # "allegations that the US is planning to assassinate him", "threats to attack"
+            return current.head.i in framing
         elif current.dep_ == "xcomp" or _asked_for(current):
             if current.head.i in framing:
                 return True
