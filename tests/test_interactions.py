@@ -748,3 +748,17 @@ def test_interactions_reasons_and_own_troops_are_no_recipients(nlp, lexicon, tex
 def test_interactions_content_of_demands_threats_and_allegations_as_nouns(nlp, lexicon, text,
                                                                            expected):
     assert triples(interactions(nlp, lexicon, text)) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a report denied or a rumour is not an act; a confirmed report is
+    ("Ali Akbar Ahmadian denied reports that he will concede the race to Chen Wenqing.",
+     {(AHMADIAN, "REJECT", None)}),
+    ("Chile dismissed rumours that Peru attacked Bolivia.", {("country:CHL", "REJECT", None)}),
+    ("Chile confirmed reports that Peru attacked Bolivia.",
+     {("country:PER", "ASSAULT", "country:BOL")}),
+    # "the crisis between X and Y" under a meeting verb is not who meets
+    ("Diplomats discussed the crisis between Chile and Peru.", set()),
+])
+def test_interactions_reports_rumours_and_what_is_discussed(nlp, lexicon, text, expected):
+    assert triples(interactions(nlp, lexicon, text)) == expected

@@ -62,7 +62,7 @@ LIST_OPTIONS = ("light_verbs", "reverse_light_verbs", "reducing_verbs", "promise
                 "plan_words", "undergoing_prepositions", "possession_verbs",
                 "possession_types", "act_nouns", "force_types", "contest_nouns",
                 "verbal_objects", "travel_verbs", "authorship_objects",
-                "instrument_types")
+                "instrument_types", "report_nouns", "claim_nouns")
 TYPE_OPTIONS = ("obligation_type", "condition_type", "allegation_type", "verbal_type")
 OPTION_KEYS = frozenset({*LIST_OPTIONS, *TYPE_OPTIONS, "plural_references"})
 REFERENCE_KINDS = frozenset({"country", "person", "any"})
@@ -154,6 +154,8 @@ class TriggerLexicon(NamedTuple):
     travel_verbs: frozenset[str] = frozenset()
     authorship_objects: frozenset[str] = frozenset()
     instrument_types: frozenset[str] = frozenset()
+    report_nouns: frozenset[str] = frozenset()
+    claim_nouns: frozenset[str] = frozenset()
     path: Path | None = None
 
 
@@ -352,6 +354,8 @@ def load_triggers(path: str | Path | None = None) -> TriggerLexicon:
         travel_verbs=verb_forms("travel_verbs"),
         authorship_objects=words("authorship_objects"),
         instrument_types=frozenset(lists["instrument_types"]),
+        report_nouns=words("report_nouns"),
+        claim_nouns=words("claim_nouns"),
         things=words("thing_nouns") | words("publication_objects") | frozenset(
             head for head, entries in nouns.items() if any(not e.words for e in entries)),
         path=file,
@@ -778,12 +782,18 @@ def _asked_for(clause: Token) -> bool:
 
 def _wished(token: Token, lexicon: TriggerLexicon) -> bool:
     """True when `token` is inside what someone hopes, expects or fears another will do
-    ('Putin hoped the presidency would develop cooperation', 'expects Iran to retaliate'):
-    a wish about another's act is no event. 'hopes to meet' (the subject's own act) is an
-    intent and stays."""
+    ('Putin hoped the presidency would develop cooperation', 'expects Iran to retaliate'), or
+    inside what a report says ('reports that she will concede'): no event. 'hopes to meet'
+    (the subject's own act) is an intent and stays."""
     current = token
     for _ in range(12):
         head = current.head
+        if current.dep_ == "acl" and any(c.dep_ == "mark" and c.lower_ == "that"
+                                         for c in current.children) and (
+                head.lemma_.lower() in lexicon.report_nouns or (
+                head.lemma_.lower() in lexicon.claim_nouns
+                and _phrase_at(lexicon.negators, head.head) is not None)):
+            return True     # "rumours that ...", "denied reports that she will concede"
         if head.i == current.i or current.dep_ in {"relcl", "acl"}:
             return False
         if _forms(head) & lexicon.wish_verbs and (current.dep_ == "ccomp" or (
@@ -890,11 +900,14 @@ class _Roles:
 
 
 def _prep_targets(head: Token, roles: _Roles, actors: ActorIndex, preps: set[str],
-                  skip: set[int], *, after: int = -1, of_target: bool = False) -> None:
+                  skip: set[int], *, after: int = -1, of_target: bool = False,
+                  groups: bool = True) -> None:
     for child in head.children:
         if child.i in skip or child.i <= after:
             continue
         if child.dep_ == "prep" and child.lower_ in {"between", "among", "amongst"}:
+            if not groups:
+                continue    # "discussed the crisis between X and Y": not the ones talking
             for pobj in _pobjs(child):
                 roles.add("group", actors.keys(pobj))
         elif child.dep_ == "prep" and (child.lower_ in preps or (of_target and child.lower_ == "of")):
@@ -976,7 +989,7 @@ def _verb_roles(hit: _Hit, actors: ActorIndex, lexicon: TriggerLexicon) -> _Role
                 roles.add("targets", actors.keys(recipient))
             if hit.event_type not in lexicon.object_of:
                 # "provide 105 million euros to Tunisia": "to" hangs on what is given.
-                _prep_targets(child, roles, actors, {"to"}, skip)
+                _prep_targets(child, roles, actors, {"to"}, skip, groups=False)
     # "blamed X for the bombing of the mosque": an event given as the reason is no recipient
     reasons = {c.i for c in verb.children if c.dep_ == "prep" and c.lower_ == "for"
                and "for" not in hit.prepositions
