@@ -762,3 +762,19 @@ def test_interactions_content_of_demands_threats_and_allegations_as_nouns(nlp, l
 ])
 def test_interactions_reports_rumours_and_what_is_discussed(nlp, lexicon, text, expected):
     assert triples(interactions(nlp, lexicon, text)) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # what is asked for is not done, and the one it would happen to is not the one asked
+    ("Bolivia called for the release of the Peruvian fishermen.", {("country:BOL", "REQUEST", None)}),
+    ("Bolivia called for talks with Peru.", {("country:BOL", "REQUEST", None)}),
+    # ... but the one who would act is asked, and a threatened attack reaches its target
+    ("Bolivia demanded the withdrawal of Chilean troops from Peru.",
+     {("country:BOL", "REQUEST", "agent:CHL:MIL")}),
+    ("Bolivia threatened an attack on Chile.", {("country:BOL", "THREATEN", "country:CHL")}),
+    # a state's own troops withdrawn later are its means, also when only planned
+    ("The Chilean government plans to withdraw Chilean troops from Peru.",
+     {("agent:CHL:GOV", "AGREE", "country:PER")}),
+])
+def test_interactions_what_is_asked_for_and_threatened(nlp, lexicon, text, expected):
+    assert triples(interactions(nlp, lexicon, text)) == expected

@@ -62,7 +62,7 @@ LIST_OPTIONS = ("light_verbs", "reverse_light_verbs", "reducing_verbs", "promise
                 "plan_words", "undergoing_prepositions", "possession_verbs",
                 "possession_types", "act_nouns", "force_types", "contest_nouns",
                 "verbal_objects", "travel_verbs", "authorship_objects",
-                "instrument_types", "report_nouns", "claim_nouns")
+                "instrument_types", "report_nouns", "claim_nouns", "asked_types")
 TYPE_OPTIONS = ("obligation_type", "condition_type", "allegation_type", "verbal_type")
 OPTION_KEYS = frozenset({*LIST_OPTIONS, *TYPE_OPTIONS, "plural_references"})
 REFERENCE_KINDS = frozenset({"country", "person", "any"})
@@ -156,6 +156,7 @@ class TriggerLexicon(NamedTuple):
     instrument_types: frozenset[str] = frozenset()
     report_nouns: frozenset[str] = frozenset()
     claim_nouns: frozenset[str] = frozenset()
+    asked_types: frozenset[str] = frozenset()
     path: Path | None = None
 
 
@@ -248,7 +249,7 @@ def load_triggers(path: str | Path | None = None) -> TriggerLexicon:
             fail(f"options.{key}", f"must name a PLOVER type, not {options[key]!r}")
     for name in ("publication_types", "from_place_types", "framing_types", "allegation_types",
                  "authored_types", "partner_types", "possession_types", "force_types",
-                 "instrument_types"):
+                 "instrument_types", "asked_types"):
         unknown_types = [t for t in options.get(name) or [] if t not in PLOVER_TYPES]
         if unknown_types:
             fail(f"options.{name}", f"must name PLOVER types, not {unknown_types[0]!r}")
@@ -356,6 +357,7 @@ def load_triggers(path: str | Path | None = None) -> TriggerLexicon:
         instrument_types=frozenset(lists["instrument_types"]),
         report_nouns=words("report_nouns"),
         claim_nouns=words("claim_nouns"),
+        asked_types=frozenset(lists["asked_types"]),
         things=words("thing_nouns") | words("publication_objects") | frozenset(
             head for head, entries in nouns.items() if any(not e.words for e in entries)),
         path=file,
@@ -429,6 +431,10 @@ class _Hit:
     obliged: Token | None = None        # the verb of "Y must ...", when reported
     planned: bool = False               # "a planned visit", "the proposed talks"
     depth: int = 0
+    lexicon_type: str = ""              # the type before intent, refusal or obligation
+
+    def __post_init__(self) -> None:
+        self.lexicon_type = self.lexicon_type or self.event_type
 
     @property
     def trigger(self) -> str:
@@ -720,7 +726,8 @@ def _hits(doc: Doc, lexicon: TriggerLexicon, inside_actor: set[int]) -> list[_Hi
     # "rejected demands that it withdraw": a framing noun inside another's phrase frames too
     framing |= {h.noun.i for h in kept if h.noun is not None and (
         found := _noun_entry(lexicon, h.noun)) and found[0].event_type in lexicon.framing_types}
-    kept = [h for h in kept if not _framed(h.token, framing)]
+    asking = {h.token.i for h in kept if h.event_type in lexicon.asked_types}
+    kept = [h for h in kept if not _framed(h.token, framing, asking)]
     for hit in kept:
         # The main event of a sentence is not the hypothetical one ("... if it is attacked").
         hit.depth = _depth(hit.token) + (HYPOTHETICAL_RANK if _in_condition(hit.token, lexicon)
@@ -728,7 +735,7 @@ def _hits(doc: Doc, lexicon: TriggerLexicon, inside_actor: set[int]) -> list[_Hi
     return kept
 
 
-def _framed(token: Token, framing: set[int]) -> bool:
+def _framed(token: Token, framing: set[int], asking: set[int] = frozenset()) -> bool:
     """True when `token` is what a demand, threat or accusation is about ('threatened to
     strike', 'demanded that Japan apologise', 'accused Iran of attacking'): no event itself."""
     current, climbed = token, False
@@ -739,6 +746,9 @@ def _framed(token: Token, framing: set[int]) -> bool:
                     "nsubj", "nsubjpass", "relcl", "acl", "appos"}:
                 break
             current = current.head
+        if current.i in asking and token.dep_ in {"dobj", "pobj"} and token.head in (
+                current, *(c for c in current.children if c.dep_ == "prep")):
+            return True     # "called for the release of ...": the release is what is asked
         if current.pos_ not in {"VERB", "AUX"} or current.i in framing:
             return False
     for _ in range(8):
@@ -1007,9 +1017,14 @@ def _verb_roles(hit: _Hit, actors: ActorIndex, lexicon: TriggerLexicon) -> _Role
                 roles.add("targets", [k for k in actors.keys(maker) if k not in roles.sources])
     # "opposed sanctions against Iran": the recipient of another event is not this one's
     entry = _noun_entry(lexicon, noun) if noun is not None and not (hit.light or hit.tokens) else None
-    own_event = noun is not None and (entry is None or entry[0].event_type == hit.event_type)
-    if noun is not None and not own_event and hit.event_type in lexicon.authored_types:
-        doers = _Roles()    # "condemned the US attack on Peru": the attack's doer is condemned
+    # "threatened an attack on Israel": the threat reaches whom the attack would
+    own_event = noun is not None and (entry is None or entry[0].event_type == hit.event_type
+                                      or hit.event_type == lexicon.condition_type)
+    if noun is not None and not own_event and (hit.event_type in lexicon.authored_types
+                                               or hit.event_type == lexicon.obligation_type):
+        # "condemned the US attack on Peru": the attack's doer is condemned; "demanded the
+        # withdrawal of Israeli troops": the one asked is who would withdraw
+        doers = _Roles()
         _noun_sources(noun, doers, actors, False)
         roles.add("targets", [k for k in doers.sources if k not in roles.sources])
     if noun is not None and own_event:
@@ -1325,9 +1340,25 @@ def _counterpart_owners(hit: _Hit, actors: ActorIndex, lexicon: TriggerLexicon) 
     return owners
 
 
+class _Things:
+    """The Doc's ActorIndex for demands and threats: an event or thing asked for names no one
+    asked ('called for the release of 11,000 Palestinians', 'for the assassination of X')."""
+
+    def __init__(self, index: ActorIndex, things: frozenset[str]):
+        self.index, self.things = index, things
+
+    def keys(self, token: Token, *, pronouns: bool = True) -> list[str]:
+        return self.index.keys(token, pronouns=pronouns, things=self.things)
+
+    def __getattr__(self, name: str):
+        return getattr(self.index, name)
+
+
 def _roles(hit: _Hit, actors: ActorIndex, lexicon: TriggerLexicon) -> _Roles:
     if hit.event_type in lexicon.partner_types:
         actors = _Partners(actors, lexicon.things)  # type: ignore[assignment]
+    elif hit.event_type in lexicon.asked_types:
+        actors = _Things(actors, lexicon.things)  # type: ignore[assignment]
     if hit.obliged is not None:
         return _obligation_roles(hit.obliged, actors)
     roles = (_verb_roles if hit.token.pos_ == "VERB" else _noun_roles)(hit, actors, lexicon)
@@ -1406,7 +1437,7 @@ def find_interactions(doc: Doc, mentions: Sequence[Mention], *,
         pairs = _speaking_for_state(hit, _pairs(roles, hit.event_type, lexicon), roles, actors,
                                     lexicon, countries)
         for source, target in pairs:
-            if hit.event_type in lexicon.instrument_types and _own_force(source, target, countries):
+            if hit.lexicon_type in lexicon.instrument_types and _own_force(source, target, countries):
                 target = None   # "Russia moved troops into Abkhazia": its troops are its means
             if target in roles.group and source in roles.sources and (
                     countries.get(source) or "") == _state_of(target):
