@@ -1,12 +1,10 @@
 """The extraction pipeline: parse once, reuse per-article records, stream the tables out."""
 
 import json
-import shutil
 
 import pandas as pd
 import pytest
 
-from conftest import SAMPLE
 from presslens import engine, pipeline
 from presslens.config import Settings
 from presslens.nlp import DocCache
@@ -183,64 +181,6 @@ def test_records_context_lists_the_known_people_a_text_can_name(text, names, sur
 
     finder = ActorFinder(known_people=["Xi Jinping", "Vladimir Putin", "Olaf Scholz"])
     assert KnownPeople(finder).context(text) == "\n".join(names) + "\x1e" + "\n".join(surnames)
-
-
-def test_pipeline_records_extracted_at_parse_time_equal_the_two_pass_ones(tmp_path):
-    # Pass 1 extracts an article with its own people known and keeps that where the corpus-known
-    # people cannot change it. With the parses cached (names too), pass 2 extracts every article
-    # with the corpus-known people: the tables must not differ at all.
-    early = extract_corpus([SAMPLE], tmp_path / "early", name="sample",
-                           settings=Settings.from_env(cache_dir=tmp_path / "cache", workers=1))
-    assert early.n_parsed == early.n_extracted == early.n_articles
-    assert 0 < early.n_reextracted < early.n_articles / 2      # most kept, some changed
-    (tmp_path / "parses").mkdir()
-    for parses in (tmp_path / "cache").glob("*.sqlite"):
-        if not parses.name.startswith("records-"):
-            shutil.copy(parses, tmp_path / "parses" / parses.name)
-    two_pass = extract_corpus([SAMPLE], tmp_path / "two-pass", name="sample",
-                              settings=Settings.from_env(cache_dir=tmp_path / "parses", workers=1))
-    assert (two_pass.n_parsed, two_pass.n_extracted, two_pass.n_reextracted) == (0, early.n_articles, 0)
-    for table in ("articles", "rejected", *TABLES):
-        found = pd.read_parquet(tmp_path / "early" / f"{table}.parquet").astype(str)
-        assert found.equals(pd.read_parquet(tmp_path / "two-pass" / f"{table}.parquet").astype(str)), table
-
-
-@pytest.mark.parametrize("text, own, asked, same", [
-    ("Putin met Xi Jinping.", ["Xi Jinping"], {"Putin": True}, True),
-    ("Putin met Xi Jinping.", ["Xi Jinping"], {"Putin": False}, False),      # another answer now
-    ("Olaf Scholz met Xi Jinping.", ["Xi Jinping"], {}, False),             # a known name occurs
-    ("Olaf  Scholz spoke.", [], {}, False),                                  # with any spacing
-    ("Olaf said Scholz's aide spoke.", [], {}, True),                        # its words, apart
-])
-def test_records_same_as_own_tells_when_corpus_people_can_change_a_result(text, own, asked, same):
-    from presslens.extract.actors import ActorFinder
-    from presslens.records import KnownPeople
-
-    corpus = KnownPeople(ActorFinder(known_people=["Xi Jinping", "Vladimir Putin", "Olaf Scholz"]))
-    assert corpus.same_as_own(text, own, asked) is same
-
-
-def test_records_own_people_core_equals_a_finder_that_knows_the_same_people(nlp, finder):
-    from presslens.extract.interactions import load_triggers
-    from presslens.records import core_records, own_people_core
-
-    triggers = load_triggers(Settings().triggers)
-    doc = nlp("Scholz spoke in Berlin. Chancellor Olaf Scholz met Xi Jinping on Monday.")
-    names = ["Olaf Scholz", "Xi Jinping"]
-    records, asked = own_people_core(doc, names, aliases={}, base=finder, triggers=triggers)
-    same = core_records(doc, finder=type(finder)(known_people=names), triggers=triggers)
-    assert records[0].mentions == same[0].mentions and records[1:] == same[1:]
-    assert all(answer == (word in {"Scholz", "Jinping"}) for word, answer in asked.items())
-
-
-def test_records_surname_probe_remembers_questions_and_refuses_other_uses():
-    from presslens.records import SurnameProbe
-
-    probe = SurnameProbe({"Scholz"})
-    assert ("Scholz" in probe, "Berlin" in probe) == (True, False)
-    assert probe.asked == {"Scholz": True, "Berlin": False}
-    with pytest.raises(TypeError):
-        list(probe)          # a finder iterating its surnames is not trusted (own_people_core gives up)
 
 
 def test_records_parts_give_back_the_records_written(tmp_path):

@@ -25,6 +25,8 @@ def batch_in_parts(function: Callable, spec: ExtractorSpec, folder: str, batch: 
     """Run function(spec, batch) on a worker, write the rows of its results as record parts
     in `folder`; returns the parts' prefix and the results without their rows."""
     results = function(spec, batch)
+    if not results or not hasattr(results[0], "core"):
+        return "", results          # parse results: names and parses, no rows
     records = []
     for result in results:
         rows = pickle.loads(result.core[1]) if result.core is not None else None
@@ -94,6 +96,9 @@ class DaskEngine:
             partial(batch_in_parts, function, spec, folder))
         batches = []
         for prefix, results in bag.compute(scheduler=self.client):
+            if not prefix:
+                batches.append(results)
+                continue
             records, writer = read_record_parts(prefix)
             self.part_writers.add(writer)
             restored = []

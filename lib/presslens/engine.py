@@ -1,12 +1,10 @@
 """Where per-article work runs: batches of articles go to worker processes (or a Dask cluster).
 
 Two kinds of batch, both plain functions of picklable arguments so that any engine can run them:
-`parse_batch` parses texts, reads the people each names and, while the Doc is at hand, extracts
-its records with those people as the only known ones (pass 1); `extract_batch` runs the
-extractors on cached parses (pass 2), for the articles whose records the corpus-known people
-change. A worker builds its spaCy pipeline, matchers and actor finder once per `ExtractorSpec`
-and keeps them for the next batch. Records travel pickled, as the record cache stores them, so
-the parent stores them without unpickling.
+`parse_batch` parses texts and reads the people each names (pass 1); `extract_batch` runs the
+extractors on parsed articles (pass 2). A worker builds its spaCy pipeline, matchers and actor
+finder once per `ExtractorSpec` and keeps them for the next batch. Records travel pickled, as
+the record cache stores them, so the parent stores them without unpickling.
 """
 
 from __future__ import annotations
@@ -26,7 +24,7 @@ from presslens.extract.resolve import load_overrides, override_aliases
 from presslens.extract.themes import build_theme_matcher, theme_hits
 from presslens.lexicons import load_quote_cues
 from presslens.nlp import MIN_DOCS_PER_PROCESS, doc_from_bytes, doc_to_bytes, load_pipeline, pipe_texts
-from presslens.records import core_records, own_people_core, pickled
+from presslens.records import core_records, pickled
 
 
 class ExtractorSpec(NamedTuple):
@@ -45,17 +43,12 @@ class ParseTask(NamedTuple):
     text_key: str
     text: str | None          # None when the parse is given as `doc`
     doc: bytes | None         # a cached parse whose people are not yet known
-    core: bool = False        # also extract the core records, with the text's own people known
-    themes: bool = False      # also match the theme codebook
 
 
 class ParseResult(NamedTuple):
     text_key: str
     doc: bytes | None         # the new parse, None when it was given
     names: list[str]
-    core: tuple[bytes, bytes] | None = None   # pickled actors and rows (see own_people_core)
-    asked: dict[str, bool] | None = None      # the surname questions of that extraction
-    themes: bytes | None = None               # pickled theme hits
 
 
 class ExtractTask(NamedTuple):
@@ -86,8 +79,9 @@ class Extractors:
         self.theme_matcher = theme_matcher_for(spec.model, spec.codebook)
         self.triggers = load_triggers(spec.triggers)
         self.cues = load_quote_cues(spec.quote_cues)
-        self.aliases = override_aliases(load_overrides(spec.actors_table))
-        self.finder = ActorFinder(extra_aliases=self.aliases, known_people=spec.known_people)
+        overrides = load_overrides(spec.actors_table)
+        self.finder = ActorFinder(extra_aliases=override_aliases(overrides),
+                                  known_people=spec.known_people)
 
 
 @functools.lru_cache(maxsize=2)
@@ -97,25 +91,18 @@ def extractors_for(spec: ExtractorSpec) -> Extractors:
 
 
 def parse_batch(spec: ExtractorSpec, tasks: list[ParseTask]) -> list[ParseResult]:
-    """Parse the texts (or read the given parses), list the people each names and extract
-    what each task asks for, the core records with only those people known."""
-    parts = extractors_for(spec) if any(t.core or t.themes for t in tasks) else None
+    """Parse the texts (or read the given parses) and list the people each names."""
     nlp = load_pipeline(spec.model)
     fresh = iter(pipe_texts([t.text for t in tasks if t.doc is None], nlp,
                             batch_size=spec.batch_size))
     results = []
     for task in tasks:
-        doc = next(fresh) if task.doc is None else doc_from_bytes(task.doc, nlp)
-        names = person_names(doc)
-        core = asked = themes = None
-        if task.core and (own := own_people_core(doc, names, aliases=parts.aliases, base=parts.finder,
-                                                 triggers=parts.triggers, cues=parts.cues)):
-            records, asked = own
-            core = pickled(records[0]), pickled(records[1:])
-        if task.themes:
-            themes = pickled([tuple(h) for h in theme_hits(doc, parts.theme_matcher)])
-        results.append(ParseResult(task.text_key, doc_to_bytes(doc) if task.doc is None else None,
-                                   names, core, asked, themes))
+        if task.doc is None:
+            doc = next(fresh)
+            results.append(ParseResult(task.text_key, doc_to_bytes(doc), person_names(doc)))
+        else:
+            results.append(ParseResult(task.text_key, None,
+                                       person_names(doc_from_bytes(task.doc, nlp))))
     return results
 
 

@@ -1,10 +1,8 @@
 """From input files to a store: read, parse (cached), extract, resolve actors, write tables.
 
 Two passes over the articles, each in batches on an engine (worker processes or Dask):
-pass 1 parses the texts the parse cache lacks, lists the people each names and extracts its
-records with those people as the only known ones; pass 2 runs the extractors on the articles
-whose records the record cache still lacks once the corpus-known people are known (those whose
-result they can change, see records.KnownPeople.same_as_own). Actors are then resolved across
+pass 1 parses the texts the parse cache lacks and lists the people each names; pass 2 runs the
+extractors on the articles whose records the record cache lacks. Actors are then resolved across
 the corpus from the compact per-article actor records, and the other tables are written in
 parts, a chunk of articles at a time, so memory does not grow with the corpus's sentences.
 """
@@ -76,12 +74,11 @@ class ExtractSummary(NamedTuple):
     tables: dict[str, int]
     n_extracted: int = 0       # articles whose actors, quotes and interactions were extracted
     n_themed: int = 0          # articles whose themes were matched
-    n_reextracted: int = 0     # of n_extracted, extracted again once corpus-known people were known
 
     def line(self) -> str:
         """The one-line summary printed at the end of a run."""
         return (f"{self.n_articles} articles -> {self.store} ({self.n_parsed} parsed, "
-                f"{self.n_extracted} extracted ({self.n_reextracted} twice), {self.n_themed} theme-matched, "
+                f"{self.n_extracted} extracted, {self.n_themed} theme-matched, "
                 f"{self.n_articles - self.n_extracted} from the record cache, "
                 f"{self.n_rejected} rejected, {self.seconds:.1f} s)")
 
@@ -91,7 +88,6 @@ class ArticleKeys(NamedTuple):
     text_key: str
     core: str
     themes: str
-    own: str = ""      # the core records extracted with only the text's own people known
 
 
 class RecordVersions(NamedTuple):
@@ -99,9 +95,6 @@ class RecordVersions(NamedTuple):
 
     core: str
     themes: str
-
-    def own_key(self, tkey: str) -> str:
-        return digest("own-people", tkey, self.core)
 
     def theme_key(self, tkey: str) -> str:
         return digest("themes", tkey, self.themes)
@@ -172,17 +165,11 @@ def extract_corpus(paths: list[str | Path], out: str | Path, *, settings: Settin
     try:
         texts = dict(zip(articles["article_id"], articles["text"], strict=True))
         versions = record_versions(model, settings)
-        people, n_parsed, early = _people_pass(texts, spec, cache, records, versions, engine, progress,
-                                               work)
+        people, n_parsed = _people_pass(texts, spec, cache, engine, progress, work)
         finder = ActorFinder(extra_aliases=override_aliases(overrides), known_people=people)
         spec = spec._replace(known_people=tuple(finder.known_people))
         keys = _article_keys(texts, finder, versions)
-        known = KnownPeople(finder)
-        _keep_early_records(keys, texts, early, known, records)
-        extracted, n_themed = _extract_pass(keys, texts, spec, cache, records, engine, progress, work)
-        early_ids = {k.article_id for k in keys if k.text_key in early and early[k.text_key].asked is not None}
-        n_extracted, n_reextracted = len(early_ids | extracted), len(early_ids & extracted)
-        n_themed += sum(early[k.text_key].themed for k in keys if k.text_key in early)
+        n_extracted, n_themed = _extract_pass(keys, texts, spec, cache, records, engine, progress, work)
         writer = StoreWriter(out)
         try:
             tables = _assemble(articles, corpus.rejected, keys, records, writer,
@@ -213,27 +200,14 @@ def extract_corpus(paths: list[str | Path], out: str | Path, *, settings: Settin
             engine.close()
     return ExtractSummary(Path(out), len(articles), len(corpus.rejected), n_parsed,
                           len(articles) - n_parsed, time.perf_counter() - started, tables,
-                          n_extracted, n_themed, n_reextracted)
+                          n_extracted, n_themed)
 
 
-class EarlyRecords(NamedTuple):
-    """What pass 1 extracted from a text: its people, the surname questions, themes or not."""
-
-    names: list[str]
-    asked: dict[str, bool] | None     # None: no core records (the extraction gave up)
-    themed: bool
-
-
-def _people_pass(texts: Mapping[str, str], spec: ExtractorSpec, cache: DocCache,
-                 records: RecordCache, versions: RecordVersions, engine, progress: Progress,
-                 work: Path | None = None) -> tuple[Counter[str], int, dict[str, EarlyRecords]]:
+def _people_pass(texts: Mapping[str, str], spec: ExtractorSpec, cache: DocCache, engine,
+                 progress: Progress, work: Path | None = None) -> tuple[Counter[str], int]:
     """Pass 1: the people every text names, parsing the texts the parse cache lacks.
 
-    A text parsed (or read) here is extracted at once with its own people known: its theme
-    hits go to the record cache under their key, its core records under its `own` key until
-    the corpus-known people say whether they hold (_keep_early_records). The names of a text
-    are cached with its parse, so a warm run reads no Doc here. Returns the people, the number
-    of texts parsed and what was extracted, by text key.
+    The names of a text are cached with its parse, so a warm run reads no Doc here.
     """
     unique = {text_key(t): t for t in texts.values()}
     known = cache.facts(unique.values(), NAMES_VERSION)
@@ -242,32 +216,20 @@ def _people_pass(texts: Mapping[str, str], spec: ExtractorSpec, cache: DocCache,
         people.update(names)
     todo = [key for key, text in unique.items() if text not in known]
     if not todo:
-        return people, 0, {}
+        return people, 0
     stored = cache.has(todo)
-    themed = records.keys_present(versions.theme_key(key) for key in todo)
-    tasks = (ParseTask(key, None if key in stored else unique[key],
-                       cache.get_bytes(key) if key in stored else None,
-                       True, versions.theme_key(key) not in themed) for key in todo)
+    tasks = (ParseTask(key, None, cache.get_bytes(key)) if key in stored
+             else ParseTask(key, unique[key], None) for key in todo)
     n_parsed = 0
-    early: dict[str, EarlyRecords] = {}
     results = _flatten(engine.map(parse_batch, spec, _batches(tasks, spec.batch_size), len(todo),
                                   work=work))
     for batch in _batches(progress(results, len(todo), "parsing"), spec.batch_size):
         cache.put_bytes((r.text_key, r.doc) for r in batch if r.doc is not None)
         cache.put_facts([(unique[r.text_key], r.names) for r in batch], NAMES_VERSION)
-        items: list[tuple[str, bytes]] = []
+        n_parsed += sum(r.doc is not None for r in batch)
         for r in batch:
             people.update(r.names)
-            if r.core is not None:
-                own = versions.own_key(r.text_key)
-                items += [(own + "/actors", r.core[0]), (own + "/rows", r.core[1])]
-            if r.themes is not None:
-                items.append((versions.theme_key(r.text_key), r.themes))
-            early[r.text_key] = EarlyRecords(r.names, r.asked if r.core is not None else None,
-                                             r.themes is not None)
-        records.put_pickled(items)
-        n_parsed += sum(r.doc is not None for r in batch)
-    return people, n_parsed, early
+    return people, n_parsed
 
 
 def _article_keys(texts: Mapping[str, str], finder: ActorFinder,
@@ -278,41 +240,19 @@ def _article_keys(texts: Mapping[str, str], finder: ActorFinder,
     for article_id, text in texts.items():
         tkey = text_key(text)
         keys.append(ArticleKeys(article_id, tkey, digest("core", tkey, versions.core, known.context(text)),
-                                versions.theme_key(tkey), versions.own_key(tkey)))
+                                versions.theme_key(tkey)))
     return keys
-
-
-def _keep_early_records(keys: list[ArticleKeys], texts: Mapping[str, str],
-                        early: Mapping[str, EarlyRecords], known: KnownPeople,
-                        records: RecordCache) -> None:
-    """Move pass 1's core records to their corpus key where the corpus-known people cannot
-    change them, drop the others (pass 2 extracts those again)."""
-    moves: list[tuple[str, str]] = []
-    dropped: list[str] = []
-    done: set[str] = set()
-    for k in keys:
-        found = early.get(k.text_key)
-        if found is None or found.asked is None or k.text_key in done:
-            continue
-        done.add(k.text_key)
-        if known.same_as_own(texts[k.article_id], found.names, found.asked):
-            moves += [(k.own + "/actors", k.core + "/actors"), (k.own + "/rows", k.core + "/rows")]
-        else:
-            dropped += [k.own + "/actors", k.own + "/rows"]
-    records.rename(moves)
-    records.delete(dropped)
 
 
 def _extract_pass(keys: list[ArticleKeys], texts: Mapping[str, str], spec: ExtractorSpec,
                   cache: DocCache, records: RecordCache, engine, progress: Progress,
-                  work: Path | None = None) -> tuple[set[str], int]:
-    """Pass 2: extract what the record cache lacks; returns (ids of the articles whose core
-    records were extracted, number of articles themed)."""
+                  work: Path | None = None) -> tuple[int, int]:
+    """Pass 2: extract what the record cache lacks; returns (articles extracted, themed)."""
     present = records.keys_present([k.core + "/actors" for k in keys] + [k.themes for k in keys])
     wanted = [(k, k.core + "/actors" not in present, k.themes not in present) for k in keys]
     wanted = [w for w in wanted if w[1] or w[2]]
     if not wanted:
-        return set(), 0
+        return 0, 0
     by_id = {k.article_id: k for k, _, _ in wanted}
 
     def tasks() -> Iterator[ExtractTask]:
@@ -322,20 +262,19 @@ def _extract_pass(keys: list[ArticleKeys], texts: Mapping[str, str], spec: Extra
 
     results = _flatten(engine.map(extract_batch, spec, _batches(tasks(), spec.batch_size),
                                   len(wanted), work=work))
-    extracted: set[str] = set()
-    n_themes = 0
+    n_core = n_themes = 0
     for batch in _batches(progress(results, len(wanted), "extracting"), spec.batch_size):
         items: list[tuple[str, bytes]] = []
         for result in batch:
             k = by_id[result.article_id]
             if result.core is not None:
                 items += [(k.core + "/actors", result.core[0]), (k.core + "/rows", result.core[1])]
-                extracted.add(k.article_id)
+                n_core += 1
             if result.themes is not None:
                 items.append((k.themes, result.themes))
                 n_themes += 1
         records.put_pickled(items)
-    return extracted, n_themes
+    return n_core, n_themes
 
 
 def _assemble(articles: pd.DataFrame, rejected: pd.DataFrame, keys: list[ArticleKeys],

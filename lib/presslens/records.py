@@ -7,11 +7,6 @@ actor table and the corpus-known people it names. Its theme hits depend on its t
 the theme code and the codebook. Each part is cached under a hash of exactly those inputs, so a
 changed codebook re-matches themes only, and a new article re-extracts only the articles that
 name a person it introduces.
-
-A new article is extracted right after it is parsed, before the corpus-known people are known,
-with the people it names itself as the only known ones (`own_people_core`); that result is kept
-when the corpus-known people cannot change it (`KnownPeople.same_as_own`), so most articles are
-extracted once, from the Doc the parser just made.
 """
 
 from __future__ import annotations
@@ -47,7 +42,6 @@ CORE_SOURCES = ("extract", "codebooks", "geo.py", "nlp.py", "ids.py", "lexicons.
 CORE_EXCLUDED = ("extract/themes.py", "extract/discovery.py", "codebooks/themes.yml")
 THEME_SOURCES = ("extract/themes.py", "codebook.py", "records.py")
 _WORD = re.compile(r"\w+")
-_SPACES = re.compile(r"\s+")
 _EDGE_PUNCTUATION = "\"'“”‘’.,;:!?()[]{}<>«»"
 
 
@@ -81,47 +75,6 @@ def core_records(doc, *, finder: ActorFinder, triggers,
     interactions = find_interactions(doc, found.mentions, lexicon=triggers, index=index,
                                      countries={k: a.country for k, a in found.actors.items()})
     return found, sentence_rows(doc), quotes, interactions
-
-
-class SurnameProbe:
-    """Stands for an ActorFinder's trusted surnames and remembers every word asked about.
-
-    Only `word in probe` works: any other use raises TypeError or AttributeError, so a finder
-    that starts to read its surnames another way is noticed (own_people_core gives up) rather
-    than trusted.
-    """
-
-    __slots__ = ("asked", "surnames")
-
-    def __init__(self, surnames: Iterable[str]):
-        self.surnames = frozenset(surnames)
-        self.asked: dict[str, bool] = {}
-
-    def __contains__(self, word: object) -> bool:
-        answer = word in self.surnames
-        self.asked[word] = answer
-        return answer
-
-
-def own_people_core(doc, names: list[str], *, aliases, base: ActorFinder, triggers,
-                    cues: QuoteCues | None = None) -> tuple[tuple, dict[str, bool]] | None:
-    """The core records of an article with only the people it names (`names`) known, and the
-    surname questions the actor finder asked: (records, {word: answer}).
-
-    The finder depends on the known people through the known names it finds in the Doc and
-    the answers about trusted surnames, nothing else; with the same of both (same_as_own), it
-    finds the same. None when the finder used the surnames otherwise (see SurnameProbe).
-    """
-    finder = ActorFinder(geo=base.geo, agents=base.agents, offices=base.offices,
-                         extra_aliases=aliases, known_people=names)
-    probe = SurnameProbe(finder.known_surnames)
-    finder.known_surnames = probe
-    try:
-        records = core_records(doc, finder=finder, triggers=triggers, cues=cues)
-    except (TypeError, AttributeError):
-        # A real fault would raise the same in pass 2, which extracts this article again.
-        return None
-    return records, probe.asked
 
 
 def extract_doc(doc, *, finder: ActorFinder, theme_matcher, triggers) -> DocRecords:
@@ -183,38 +136,11 @@ class KnownPeople:
 
     def context(self, text: str) -> str:
         """The known names and trusted surnames that `text` can contain, as one string."""
-        words = _words(text)
-        names = sorted(self._names_in(words))
+        words = set(_WORD.findall(text))
+        words.update(w.strip(_EDGE_PUNCTUATION) for w in text.split())
+        names = sorted(name for word in words for name, rest in self.by_first_word.get(word, ())
+                       if all(w in words for w in rest))
         return "\n".join(names) + "\x1e" + "\n".join(sorted(self.surnames & words))
-
-    def _names_in(self, words: set[str]) -> Iterator[str]:
-        return (name for word in words for name, rest in self.by_first_word.get(word, ())
-                if all(w in words for w in rest))
-
-    def same_as_own(self, text: str, names: Iterable[str], asked: dict[str, bool]) -> bool:
-        """True when the finder, with these known people, finds in `text` what it found with
-        only the text's own `names` known and was asked `asked` about surnames.
-
-        It is when it gets the same answers and no other known name occurs in the text: a
-        name the finder matches is its tokens, with a space or nothing between them, so the
-        text without whitespace holds the name without whitespace.
-        """
-        if any((word in self.surnames) != answer for word, answer in asked.items()):
-            return False
-        own = set(names)
-        squeezed = None
-        for name in self._names_in(_words(text)):
-            if name not in own:
-                squeezed = squeezed if squeezed is not None else _SPACES.sub("", text)
-                if _SPACES.sub("", name) in squeezed:
-                    return False
-        return True
-
-
-def _words(text: str) -> set[str]:
-    words = set(_WORD.findall(text))
-    words.update(w.strip(_EDGE_PUNCTUATION) for w in text.split())
-    return words
 
 
 def pickled(value: object) -> bytes:
@@ -329,16 +255,6 @@ class RecordCache:
     def put_pickled(self, items: Iterable[tuple[str, bytes]]) -> None:
         """Store objects already pickled (by `pickled`) under their keys."""
         self.db.executemany("INSERT OR REPLACE INTO records VALUES (?, ?)", list(items))
-        self.db.commit()
-
-    def rename(self, pairs: Iterable[tuple[str, str]]) -> None:
-        """Move the data of each (old, new) key pair to the new key, replacing what was there."""
-        self.db.executemany("UPDATE OR REPLACE records SET key = ? WHERE key = ?",
-                            [(new, old) for old, new in pairs])
-        self.db.commit()
-
-    def delete(self, keys: Iterable[str]) -> None:
-        self.db.executemany("DELETE FROM records WHERE key = ?", [(key,) for key in keys])
         self.db.commit()
 
     def close(self) -> None:
