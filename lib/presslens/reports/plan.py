@@ -27,7 +27,7 @@ from presslens.views.reads import LINKS, READS
 
 TEMPLATES = PACKAGE_DIR / "templates"
 # Bump to rebuild every page after a change in how pages are executed or rendered.
-RENDER_VERSION = "3"
+RENDER_VERSION = "4"
 NOTEBOOKS = {
     "overview": "00-corpus-overview.ipynb",
     "validation": "40-validation.ipynb",
@@ -249,9 +249,12 @@ def fingerprint_reports(st: Store, reports: list[Report], *, notebooks_dir: Path
 
 
 def _rows_digests(st: Store, query: str, keys: list[str]) -> dict[str, str]:
-    """key -> md5 of the rows the query returns for it, as JSON lines in a stable order."""
-    digest = ("SELECT md5(coalesce(string_agg(j, chr(10) ORDER BY j), '')) "
-              "FROM (SELECT to_json(t)::VARCHAR AS j FROM ({query}) AS t)")
+    """key -> digest of the rows the query returns for it: their count and the sum of their hashes.
+
+    Summing row hashes needs no order and no text: rendering every row as JSON and sorting
+    it took 17 GB on the 3,500-article Wikinews store.
+    """
+    digest = "SELECT count(*) || ':' || coalesce(sum(hash(t)), 0) FROM ({query}) AS t"
     if "$key" not in query:
         value = st.con.execute(digest.format(query=query)).fetchone()[0]
         return dict.fromkeys(keys, value)
@@ -266,6 +269,8 @@ def _link_targets(st: Store, query: str, keys: list[str]) -> dict[str, list[str]
 
 # Keys tried each way before choosing how to evaluate a query for all of them.
 _SAMPLE_TOGETHER, _SAMPLE_APART = 48, 16
+# Keys per correlated query.
+_CHUNK = 256
 
 
 def _per_key(st: Store, query: str, keys: list[str]) -> dict[str, object]:
@@ -278,8 +283,13 @@ def _per_key(st: Store, query: str, keys: list[str]) -> dict[str, object]:
     """
     def together(some: list[str]) -> dict[str, object]:
         correlated = query.replace("$key", "k.key")
-        return dict(st.con.execute(f"SELECT k.key, ({correlated}) FROM (SELECT unnest($keys) AS key) AS k",
-                                   {"keys": some}).fetchall())
+        sql = f"SELECT k.key, ({correlated}) FROM (SELECT unnest($keys) AS key) AS k"
+        found: dict[str, object] = {}
+        # DuckDB evaluates a correlated query for all its keys at once: in chunks, its memory
+        # stays bounded (one query over 3,500 articles' actors took 9 GB).
+        for start in range(0, len(some), _CHUNK):
+            found.update(st.con.execute(sql, {"keys": some[start:start + _CHUNK]}).fetchall())
+        return found
 
     def apart(some: list[str]) -> dict[str, object]:
         return {key: st.con.execute(query, {"key": key}).fetchone()[0] for key in some}
