@@ -90,6 +90,9 @@ class DaskEngine:
         if group:
             yield from self._run(db, function, spec, str(folder), group)
 
+    def prepare(self, spec: ExtractorSpec) -> None:
+        """Nothing to do here: each worker builds its own extractors."""
+
     def _run(self, db, function: Callable, spec: ExtractorSpec, folder: str,
              group: list[list]) -> list[list]:
         bag = db.from_sequence(group, npartitions=len(group)).map(

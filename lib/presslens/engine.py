@@ -90,6 +90,22 @@ def extractors_for(spec: ExtractorSpec) -> Extractors:
     return Extractors(spec)
 
 
+# A short text that takes the extractors through their lazily loaded tables.
+_WARM_UP_TEXT = ("Chancellor Olaf Scholz met President Joe Biden at the White House on Monday. "
+                 "\"We agreed,\" Scholz said, and Germany criticised the sanctions.")
+
+
+def warm_extractors(spec: ExtractorSpec) -> Extractors:
+    """Build the extractors of `spec` in this process and run them once, so that what they
+    load on first use (gazetteer, tokenizer for known names...) is loaded here, once."""
+    parts = extractors_for(spec)
+    doc = next(pipe_texts([_WARM_UP_TEXT], parts.nlp))
+    finder = ActorFinder(extra_aliases={}, known_people=["Olaf Scholz"])
+    core_records(doc, finder=finder, triggers=parts.triggers, cues=parts.cues)
+    theme_hits(doc, parts.theme_matcher)
+    return parts
+
+
 def parse_batch(spec: ExtractorSpec, tasks: list[ParseTask]) -> list[ParseResult]:
     """Parse the texts (or read the given parses) and list the people each names."""
     nlp = load_pipeline(spec.model)
@@ -136,6 +152,7 @@ class LocalEngine:
     def __init__(self, workers: int = 1):
         self.workers = max(1, workers)
         self._pool = None
+        self._forked_with: set[ExtractorSpec] = set()   # extractors built before the fork
 
     def __enter__(self) -> LocalEngine:
         return self
@@ -154,9 +171,12 @@ class LocalEngine:
             for batch in batches:
                 yield function(spec, batch)
             return
-        if self._pool is None:
-            # Built before forking, the model, gazetteer and matchers are shared by the workers.
-            extractors_for(spec)
+        if function is not parse_batch and spec not in self._forked_with:
+            # Built before forking, the gazetteer, matchers and finder are shared by the
+            # workers: a pool forked without them (to parse) gives way to one forked with them.
+            warm_extractors(spec)
+            self.close()
+            self._forked_with = {spec}
         pool = self._get_pool()
         pending: deque = deque()
         for batch in batches:
@@ -165,6 +185,11 @@ class LocalEngine:
                 yield pending.popleft().get()
         while pending:
             yield pending.popleft().get()
+
+    def prepare(self, spec: ExtractorSpec) -> None:
+        """Build the extractors of `spec` here while the workers parse (this process is idle
+        then), so that the pool of the next pass forks with them ready."""
+        warm_extractors(spec)
 
     def _get_pool(self):
         if self._pool is None:
@@ -178,3 +203,4 @@ class LocalEngine:
             self._pool.terminate()
             self._pool.join()
             self._pool = None
+            self._forked_with = set()

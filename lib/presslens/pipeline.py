@@ -223,7 +223,9 @@ def _people_pass(texts: Mapping[str, str], spec: ExtractorSpec, cache: DocCache,
     n_parsed = 0
     results = _flatten(engine.map(parse_batch, spec, _batches(tasks, spec.batch_size), len(todo),
                                   work=work))
-    for batch in _batches(progress(results, len(todo), "parsing"), spec.batch_size):
+    for number, batch in enumerate(_batches(progress(results, len(todo), "parsing"), spec.batch_size)):
+        if number == 0:
+            engine.prepare(spec)     # the workers parse meanwhile; pass 2 then starts at once
         cache.put_bytes((r.text_key, r.doc) for r in batch if r.doc is not None)
         cache.put_facts([(unique[r.text_key], r.names) for r in batch], NAMES_VERSION)
         n_parsed += sum(r.doc is not None for r in batch)
