@@ -36,7 +36,7 @@ target, after, argv = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
 presslens.pipeline.source_version = lambda *sources: "pinned"
 owner, name = {
     "parse-cache": (presslens.nlp.DocCache, "put_bytes"),
-    "record-cache": (presslens.records.RecordCache, "put_many"),
+    "record-cache": (presslens.records.RecordCache, "put_pickled"),
     "table-part": (presslens.store.StoreWriter, "append"),
     "rename": (pathlib.Path, "rename"),
 }[target]
