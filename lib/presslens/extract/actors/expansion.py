@@ -20,6 +20,9 @@ class ExpansionPasses:
     def _match_collective(self, doc: Doc, i: int) -> tuple[int, int, str, object] | None:
         """A collective mention starting at token i: (start, end, kind, what), kind
         'institution' (what: Institution) or 'agent' (what: sector)."""
+        token = doc[i]
+        if token.lower_ not in self.collective_starts and token.lemma_.lower() not in self.collective_starts:
+            return None  # every form below starts with the token's text, or is its lemma alone
         for width in (5, 4, 3, 2, 1):
             end = i + width
             if end > len(doc):

@@ -45,6 +45,11 @@ class ActorFinder(CandidateSpans, RolesAndCountries, ExpansionPasses, Pronouns):
         self.geo = geo or gazetteer()
         self.agents = agents or load_agents()
         self.offices = offices or load_offices()
+        # The words a collective mention can start with: most tokens start none, and
+        # _match_collective is then skipped (it slices the Doc eight times per token).
+        self.collective_starts = frozenset(
+            {form.split(" ")[0] for form in self.agents.institutions}
+            | {words[0] for words in self.agents.agent_nouns})
         # Analyst table: surface form -> (canonical name, kind)
         self.extra_aliases = {fold(k): v for k, v in (extra_aliases or {}).items()}
         # Full names recognised elsewhere in the corpus: found again where the model misses them.
