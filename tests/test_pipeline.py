@@ -199,3 +199,25 @@ def test_records_parts_give_back_the_records_written(tmp_path):
     assert found == {key: (core, themes) for key, core, themes in records}
     assert writer == part_writer()
     assert isinstance(found["a"][0][1][0], Quote) and list(tmp_path.joinpath("parts").iterdir()) == []
+
+
+def test_nlp_token_mask_selects_what_iterating_the_doc_selects(nlp, seed_doc):
+    from presslens.nlp import masked_tokens, token_mask
+
+    verbs = token_mask(seed_doc, "POS", {"VERB"})
+    assert [t.i for t in masked_tokens(seed_doc, verbs)] == [t.i for t in seed_doc if t.pos_ == "VERB"]
+    plural_lemmas = token_mask(seed_doc, "TAG", {"NNS"}) & token_mask(
+        seed_doc, "LEMMA", lambda lemma: lemma.lower().startswith("s"))
+    expected = [t.i for t in seed_doc if t.tag_ == "NNS" and t.lemma_.lower().startswith("s")]
+    assert expected and [t.i for t in masked_tokens(seed_doc, plural_lemmas)] == expected
+    assert not token_mask(nlp("no such word here"), "LOWER", {"absent"}).any()
+
+
+def test_nlp_newline_count_tells_tokens_on_one_line(nlp):
+    from presslens.nlp import newline_count
+
+    doc = nlp("Tehran said so.\nBeijing agreed.")
+    counts = newline_count(doc)
+    newline = next(t.i for t in doc if "\n" in t.text)
+    assert len(counts) == len(doc) + 1
+    assert counts[0] == counts[newline] != counts[newline + 1] == counts[len(doc)]

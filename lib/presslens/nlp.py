@@ -12,9 +12,10 @@ import json
 import os
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
 
+import numpy as np
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, DocBin
@@ -236,3 +237,38 @@ def sentence_index(doc: Doc) -> list[int]:
             index[sent.start: sent.end] = [number] * (sent.end - sent.start)
     doc.user_data["presslens.sentence_index"] = index
     return index
+
+
+def token_mask(doc: Doc, attr: str, keep: Collection[str] | Callable[[str], bool]) -> np.ndarray:
+    """Which tokens' `attr` ('LOWER', 'LEMMA', 'POS', 'TAG', 'DEP', 'ORTH', ...) is kept: one of
+    the values `keep` holds, or a value `keep` accepts. Boolean array, one cell per token.
+
+    Reading one column is far cheaper than iterating the Doc (a Token object per position),
+    and `keep` runs once per distinct value, not per token; combine masks with & and |.
+    """
+    column = doc.to_array(attr)
+    accepts = keep if callable(keep) else keep.__contains__
+    strings = doc.vocab.strings
+    wanted = [value for value in np.unique(column).tolist() if accepts(strings[value] if value else "")]
+    return np.isin(column, wanted)
+
+
+def masked_tokens(doc: Doc, mask: np.ndarray) -> Iterator:
+    """The tokens of doc where mask is true, in order."""
+    return (doc[i] for i in np.flatnonzero(mask).tolist())
+
+
+def newline_count(doc: Doc) -> list[int]:
+    """For every position k (0..len(doc)), how many tokens before k contain a line break.
+
+    Tokens i..j-1 lie on one line when the counts at i and j are equal. Kept in
+    `doc.user_data` like sentence_index.
+    """
+    cached = doc.user_data.get("presslens.newline_count")
+    if cached is not None and len(cached) == len(doc) + 1:
+        return cached
+    counts = [0]
+    for token in doc:
+        counts.append(counts[-1] + ("\n" in token.text))
+    doc.user_data["presslens.newline_count"] = counts
+    return counts

@@ -43,7 +43,7 @@ from spacy.tokens import Doc, Token
 from presslens.errors import UserError
 from presslens.extract.actors import Mention
 from presslens.extract.references import ActorIndex
-from presslens.nlp import sentence_index
+from presslens.nlp import masked_tokens, sentence_index, token_mask
 
 DEFAULT_TRIGGERS = Path(__file__).resolve().parents[1] / "codebooks" / "triggers.yml"
 PLOVER_TYPES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
@@ -629,8 +629,8 @@ def _obligation_hits(doc: Doc, lexicon: TriggerLexicon, taken: set[int]) -> list
     if not lexicon.obligation_type:
         return []
     hits = []
-    for token in doc:
-        if token.i in taken or token.dep_ != "ccomp" or token.lemma_ in {"be", "have"} or not _aux(
+    for token in masked_tokens(doc, token_mask(doc, "DEP", {"ccomp"})):
+        if token.i in taken or token.lemma_ in {"be", "have"} or not _aux(
                 token, lexicon.obligation_words):
             continue    # "X said Y should be alive" states, it does not ask
         aux = [c for c in token.children if c.dep_ == "aux" and c.lower_ in
@@ -646,9 +646,9 @@ CALENDAR_ENTITIES = frozenset({"DATE", "TIME"})
 def _hits(doc: Doc, lexicon: TriggerLexicon, inside_actor: set[int]) -> list[_Hit]:
     hits: list[_Hit] = []
     used: set[int] = set()
-    for token in doc:
+    for token in masked_tokens(doc, token_mask(doc, "POS", {"VERB"})):
         # "called Raisi a true friend": a verb with an object predicate names, it does not act.
-        if token.pos_ != "VERB" or token.dep_ == "amod" or any(
+        if token.dep_ == "amod" or any(
                 c.dep_ == "oprd" for c in token.children):
             continue
         if (hit := _verb_hit(token, lexicon)) is not None:

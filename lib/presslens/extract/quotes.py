@@ -29,7 +29,7 @@ from spacy.tokens import Doc, Token
 from presslens.extract.actors import Mention
 from presslens.extract.references import ActorIndex
 from presslens.lexicons import QuoteCues, load_quote_cues
-from presslens.nlp import sentence_index
+from presslens.nlp import newline_count, sentence_index
 
 QUOTE_OPEN = {"\u201c": "\u201d", '"': '"', "\u2018": "\u2019"}
 QUOTE_CLOSE = {"\u201d", '"', "\u2019"}
@@ -519,7 +519,8 @@ def _reattached(token: Token, cues: QuoteCues) -> bool:
 
 
 def _same_paragraph(a: Token, b: Token) -> bool:
-    return "\n" not in a.doc[min(a.i, b.i): max(a.i, b.i)].text
+    counts = newline_count(a.doc)
+    return counts[min(a.i, b.i)] == counts[max(a.i, b.i)]
 
 
 def _has_subject(verb: Token) -> bool:

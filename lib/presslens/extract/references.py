@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from spacy.tokens import Doc, Token
 
 from presslens.extract.actors import Mention
-from presslens.nlp import sentence_index
+from presslens.nlp import masked_tokens, sentence_index, token_mask
 
 RELATIVE_PRONOUNS = frozenset({"that", "which", "who", "whom", "whose"})
 SINGULAR_PRONOUNS = frozenset({"it", "its", "itself"})
@@ -80,9 +80,11 @@ class ActorIndex:
     # back-references
     def _resolve_plurals(self, plural_references: dict[str, str]) -> None:
         """"the two nations", "both countries": the two actors of the kind named together last."""
-        for token in self.doc:
-            kind = plural_references.get(token.lemma_.lower())
-            if kind is None or token.tag_ not in {"NNS", "NNPS"} or token.i in self.by_token:
+        plurals = token_mask(self.doc, "TAG", {"NNS", "NNPS"}) & token_mask(
+            self.doc, "LEMMA", lambda lemma: lemma.lower() in plural_references)
+        for token in masked_tokens(self.doc, plurals):
+            kind = plural_references[token.lemma_.lower()]
+            if token.i in self.by_token:
                 continue
             children = list(token.children)
             pointers = {c.lower_ for c in children if c.dep_ in {"det", "predet", "nummod"}}
@@ -222,9 +224,9 @@ class ActorIndex:
     def _resolve_people(self) -> None:
         """'Trump said he had sent a letter': 'he' is the one person subject of the clause that
         embeds it (or of the reporting clause, for an object), else of the previous sentence."""
-        for token in self.doc:
-            if token.pos_ != "PRON" or token.lower_ not in PERSONAL_PRONOUNS or (
-                    token.i in self.by_token):
+        pronouns = token_mask(self.doc, "POS", {"PRON"}) & token_mask(self.doc, "LOWER", PERSONAL_PRONOUNS)
+        for token in masked_tokens(self.doc, pronouns):
+            if token.i in self.by_token:
                 continue
             if token.dep_ in {"dobj", "pobj", "dative"}:
                 subject = self._outer_subject(token)

@@ -6,9 +6,11 @@ import itertools
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
+import numpy as np
 import pandas as pd
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
+from spacy.symbols import PROPN
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
@@ -89,8 +91,15 @@ class ThemeMatcher:
     def lemma_view(self, doc: Doc) -> Doc:
         """A copy of doc whose LEMMA is lemma_key(); the caller's doc is left untouched."""
         view = doc.copy()
-        for token, original in zip(view, doc, strict=True):
-            token.lemma_ = self.lemma_key(original)
+        if not len(doc):
+            return view
+        # lemma_key() once per distinct (lower, pos, lemma), not per token.
+        rows, position = np.unique(doc.to_array(["LOWER", "POS", "LEMMA"]), axis=0, return_inverse=True)
+        strings = view.vocab.strings
+        keys = [strings.add(self.noun_lemma(strings[lower]) if pos == PROPN or not lemma
+                            else strings[lemma].lower())
+                for lower, pos, lemma in rows.tolist()]
+        view.from_array(["LEMMA"], np.array(keys, dtype="uint64")[position.reshape(-1)].reshape(-1, 1))
         return view
 
     def _variants(self, phrase: Doc) -> list[Doc]:

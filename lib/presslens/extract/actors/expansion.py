@@ -12,6 +12,7 @@ from presslens.extract.actors.names import is_title_token, locative
 from presslens.extract.actors.roles import _paragraph_index
 from presslens.extract.actors.words import GROUP_NOUNS, INSTITUTION_HEADS, NOT_GROUP_ADJECTIVES, ONE_PER_STATE
 from presslens.geo import fold
+from presslens.nlp import masked_tokens, token_mask
 
 
 class ExpansionPasses:
@@ -185,8 +186,8 @@ class ExpansionPasses:
         if not names:
             return
         taken = {i for m in mentions for i in range(m.token_start, m.token_end)}
-        for token in doc:
-            if token.i in taken or token.text not in names or token.ent_type_ in {"PERSON", "GPE"}:
+        for token in masked_tokens(doc, token_mask(doc, "ORTH", names)):
+            if token.i in taken or token.ent_type_ in {"PERSON", "GPE"}:
                 continue
             for words, key in sorted(names[token.text], key=lambda item: -len(item[0])):
                 end = token.i + len(words)
@@ -205,8 +206,10 @@ class ExpansionPasses:
                       for i in range(m.token_start, m.token_end)}
         taken = {i for m in mentions for i in range(m.token_start, m.token_end)}
         last: dict[str, str] = {}       # "foreign ministry" -> key of the last one named
-        for head in doc:
-            if head.tag_ not in {"NN", "NNP"} or head.lemma_.lower() not in INSTITUTION_HEADS or head.i in taken:
+        heads = token_mask(doc, "TAG", {"NN", "NNP"}) & token_mask(
+            doc, "LEMMA", lambda lemma: lemma.lower() in INSTITUTION_HEADS)
+        for head in masked_tokens(doc, heads):
+            if head.i in taken:
                 continue
             start = head.i
             while start > 0 and doc[start - 1].dep_ in {"compound", "amod"} and doc[start - 1].head.i == head.i and (

@@ -6,6 +6,7 @@ from spacy.tokens import Doc, Token
 
 from presslens.extract.actors.model import Mention
 from presslens.extract.actors.words import PRONOUNS
+from presslens.nlp import masked_tokens, token_mask
 
 
 class Pronouns:
@@ -19,10 +20,8 @@ class Pronouns:
             return
         resolved: list[tuple[int, str, bool]] = [
             (m.token_start, m.key, self._is_subject(doc, m)) for m in person_mentions]
-        for token in doc:
-            gender = PRONOUNS.get(token.lower_)
-            if gender is None or token.pos_ != "PRON":
-                continue
+        for token in masked_tokens(doc, token_mask(doc, "LOWER", PRONOUNS) & token_mask(doc, "POS", {"PRON"})):
+            gender = PRONOUNS[token.lower_]
             earlier = [r for r in resolved if r[0] < token.i
                        and sent_of[r[0]] >= sent_of[token.i] - 3
                        and actors[r[1]].gender in (None, gender)]
