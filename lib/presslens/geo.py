@@ -62,13 +62,21 @@ class Country(NamedTuple):
     name: str
 
 
+_LEADING_THE = re.compile(r"^(the)\s+", flags=re.IGNORECASE)
+_POSSESSIVE_END = re.compile(r"['’]s$")
+_SPACES = re.compile(r"\s+")
+
+
+# Extractors fold the same few thousand surface forms again and again (~280,000 calls on 649
+# articles); the cache makes a repeat a dictionary lookup.
+@functools.lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Case- and accent-insensitive form used as a lookup key."""
     text = text.replace("’", "'").replace("‘", "'")
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    text = re.sub(r"^(the)\s+", "", text.strip(), flags=re.IGNORECASE)
-    text = re.sub(r"['’]s$", "", text)
-    return re.sub(r"\s+", " ", text).strip(" .,").lower()
+    text = _LEADING_THE.sub("", text.strip())
+    text = _POSSESSIVE_END.sub("", text)
+    return _SPACES.sub(" ", text).strip(" .,").lower()
 
 
 class Gazetteer:
