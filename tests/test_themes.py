@@ -325,3 +325,47 @@ def test_themes_article_themes_empty():
     table = article_themes(make_hits([]))
     assert table.empty
     assert list(table.columns) == ["article_id", "theme", "n_hits", "n_sentences", "score"]
+
+
+WINDOW_CODEBOOK = """\
+x:
+  label: X
+  description: d
+  patterns:
+    - {pattern: [{POS: {IN: [PROPN, NUM]}}, {LEMMA: pipeline}]}
+    - {pattern: [{LEMMA: {IN: [unjust, unfair]}}, {OP: "?"}, {OP: "?"}, {LEMMA: order}]}
+    - {LOWER: {REGEX: "^cop\\\\d{1,2}$"}}
+    - {pattern: [{ENT_TYPE: GPE}, {LOWER: "'s", OP: "?"}, {LEMMA: energy}]}
+y:
+  label: Y
+  description: d
+  patterns:
+    - {pattern: [{LEMMA: freeze}, {OP: "?"}, {LEMMA: asset}]}
+"""
+WINDOW_TEXT = ("The Nord Stream pipeline opened. Leaders met at COP28 in Dubai. They called the "
+               "unfair world order unjust. Russia's energy exports fell. Banks froze the assets of "
+               "two firms. " * 3 + "Nothing else happened that week in the capital. " * 40
+               + "A 2024 pipeline and unfair order closed the text.")
+
+
+def test_themes_windows_find_what_the_whole_doc_finds(nlp, tmp_path):
+    matcher = build_theme_matcher(nlp, load_codebook(write_codebook(tmp_path, WINDOW_CODEBOOK)))
+    doc = nlp(WINDOW_TEXT)
+    windows = list(matcher.windows(doc))
+    # The long filler sentences hold no anchor word: the Matcher runs on a small part of the doc.
+    assert 0 < sum(last - first for first, last in windows) < len(doc) / 2
+    assert all(a[1] < b[0] for a, b in zip(windows, windows[1:], strict=False))    # sorted, disjoint
+    in_windows = theme_hits(doc, matcher)
+    matcher.windows.whole = True
+    assert in_windows == theme_hits(doc, matcher)
+    assert {h.term for h in in_windows} >= {"Stream pipeline", "COP28", "unfair world order",
+                                           "froze the assets", "2024 pipeline", "unfair order"}
+
+
+def test_themes_windows_fall_back_to_the_whole_doc(nlp, tmp_path):
+    unbounded = ("x:\n  label: X\n  description: d\n  patterns:\n"
+                 "    - {pattern: [{LEMMA: freeze}, {OP: '*'}, {LEMMA: asset}]}\n")
+    matcher = build_theme_matcher(nlp, load_codebook(write_codebook(tmp_path, unbounded)))
+    doc = nlp("Banks froze all of the foreign assets. " + "Nothing happened. " * 20)
+    assert list(matcher.windows(doc)) == [(0, len(doc))]
+    assert [h.term for h in theme_hits(doc, matcher)] == ["froze all of the foreign assets"]

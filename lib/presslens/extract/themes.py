@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping
+import re
+from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
+from spacy.parts_of_speech import IDS as POS_IDS
 from spacy.symbols import PROPN
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
@@ -46,6 +48,8 @@ class ThemeMatcher:
         self._lemmatizer = nlp.get_pipe("lemmatizer") if "lemmatizer" in nlp.pipe_names else None
         self._noun_lemmas: dict[str, str] = {}
         every = [p for t in self.themes.values() for p in (*t.patterns, *t.exclude)]
+        self.windows = PatternWindows(nlp.vocab, [
+            [_lower_lemma_values(t) for t in p] for p in every if isinstance(p, list)])
         phrases = sorted({p for p in every if isinstance(p, str)})
         parsed = dict(zip(phrases, nlp.pipe(phrases), strict=True))
         # Matcher keys are hashes; remember which theme each belongs to and whether it excludes.
@@ -113,6 +117,105 @@ class ThemeMatcher:
         ]
 
 
+# Token attributes the Matcher compares as string hashes, as Doc.to_array gives them.
+_HASHED_ATTRS = frozenset({"ORTH", "TEXT", "LOWER", "LEMMA", "NORM", "TAG", "DEP", "ENT_TYPE"})
+_SAME_ATTR = {"TEXT": "ORTH"}      # the Matcher's TEXT is ORTH
+# Quantifiers after which a pattern has no longest match.
+_UNBOUNDED_OPS = frozenset({"*", "+"})
+# Above this share of a doc's tokens in windows, one call on the whole doc is cheaper.
+_MAX_WINDOW_SHARE = 0.5
+
+
+class PatternWindows:
+    """Token ranges of a doc that hold every match of the codebook's token patterns.
+
+    The Matcher tries every pattern at every token, which makes it most of the time spent on
+    themes, yet a pattern can only match around its rarest word. For each pattern, the token
+    whose test (a value, set or regular expression of one attribute) fewest tokens of the doc
+    pass is its anchor; the Matcher then runs on the windows around the anchors only, each as
+    long as the pattern on either side, and finds exactly what it finds on the whole doc. A
+    pattern with no such test, or of unbounded length, makes every doc run whole.
+    """
+
+    def __init__(self, vocab, patterns: list[list[dict[str, Any]]]):
+        self.vocab = vocab
+        # Per pattern: its length and, per testable token, (index, attribute, test).
+        self.anchors = [(len(p), [(k, *test) for k, token in enumerate(p)
+                                  if (test := self._token_test(token)) is not None])
+                        for p in patterns]
+        self.whole = any(not anchors for _, anchors in self.anchors) or any(
+            str(token.get("OP", "")) in _UNBOUNDED_OPS or "{" in str(token.get("OP", ""))
+            for p in patterns for token in p)
+        self.attrs = sorted({attr for _, anchors in self.anchors for _, attr, _ in anchors})
+        self._regex_hits: dict[tuple[str, int], bool] = {}
+
+    def _token_test(self, token: dict[str, Any]) -> tuple[str, Any] | None:
+        """(attribute, allowed values or regex) that a token matching `token` has, or None."""
+        if "OP" in token:                 # the token may be absent or negated: no anchor
+            return None
+        for key, value in token.items():
+            attr = _SAME_ATTR.get(key.upper(), key.upper())
+            values = value["IN"] if isinstance(value, dict) and set(value) == {"IN"} else (
+                [value] if isinstance(value, str) else None)
+            if isinstance(value, dict) and set(value) == {"REGEX"} and attr in _HASHED_ATTRS:
+                return attr, re.compile(value["REGEX"])
+            if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+                continue
+            if attr in _HASHED_ATTRS:
+                return attr, np.array([self.vocab.strings.add(v) for v in values], dtype="uint64")
+            if attr == "POS" and all(v in POS_IDS for v in values):
+                return attr, np.array([POS_IDS[v] for v in values], dtype="uint64")
+        return None
+
+    def __call__(self, doc: Doc) -> Iterator[tuple[int, int]]:
+        """Yield the ranges [first, last) of doc's tokens to match, in order."""
+        n = len(doc)
+        if self.whole or not n:
+            yield 0, n
+            return
+        columns = doc.to_array(self.attrs).reshape(n, len(self.attrs))
+        counts = []
+        for i in range(len(self.attrs)):
+            distinct, number = np.unique(columns[:, i], return_counts=True)
+            counts.append(dict(zip(distinct.tolist(), number.tolist(), strict=True)))
+        windows = []
+        for length, anchors in self.anchors:
+            tests = []
+            for k, attr, test in anchors:
+                column = self.attrs.index(attr)
+                if isinstance(test, re.Pattern):
+                    test = self._regex_values(test, counts[column], doc.vocab.strings)
+                tests.append((sum(counts[column].get(v, 0) for v in test.tolist()), k, column, test))
+            found, k, column, test = min(tests, key=lambda t: t[0])
+            if not found:                 # its rarest token is absent: the pattern cannot match
+                continue
+            windows += [(max(0, p - k), min(n, p - k + length))
+                        for p in np.flatnonzero(np.isin(columns[:, column], test)).tolist()]
+        if sum(last - first for first, last in windows) > _MAX_WINDOW_SHARE * n:
+            yield 0, n
+            return
+        first = last = None
+        for start, end in sorted(windows):
+            if last is not None and start <= last:
+                last = max(last, end)
+                continue
+            if last is not None:
+                yield first, last
+            first, last = start, end
+        if last is not None:
+            yield first, last
+
+    def _regex_values(self, regex: re.Pattern, present: dict[int, int], strings) -> np.ndarray:
+        hits = []
+        for value in present:
+            key = (regex.pattern, value)
+            if key not in self._regex_hits:
+                self._regex_hits[key] = bool(regex.search(strings[value]))
+            if self._regex_hits[key]:
+                hits.append(value)
+        return np.array(hits, dtype="uint64")
+
+
 def build_theme_matcher(nlp: Language, codebook: Mapping[str, Theme] | None = None) -> ThemeMatcher:
     """Compile a codebook (default: load_codebook()) for nlp; phrases are lemmatised by nlp."""
     return ThemeMatcher(nlp, load_codebook() if codebook is None else codebook)
@@ -129,7 +232,11 @@ def theme_hits(doc: Doc, matcher: ThemeMatcher) -> list[ThemeHit]:
     found: dict[str, list[Span]] = {}
     excluded: dict[str, list[Span]] = {}
     # An empty Matcher warns on every call; a codebook may have only phrases or only tokens.
-    matches = [m for mt in (matcher.phrase_matcher, matcher.matcher) if len(mt) for m in mt(view)]
+    matches = list(matcher.phrase_matcher(view)) if len(matcher.phrase_matcher) else []
+    if len(matcher.matcher):
+        for first, last in matcher.windows(view):
+            matches += [(key, first + start, first + end)
+                        for key, start, end in matcher.matcher(view[first:last])]
     for match_id, start, end in matches:
         theme, excluding = matcher._keys[match_id]
         (excluded if excluding else found).setdefault(theme, []).append(doc[start:end])
