@@ -221,3 +221,15 @@ def test_nlp_newline_count_tells_tokens_on_one_line(nlp):
     newline = next(t.i for t in doc if "\n" in t.text)
     assert len(counts) == len(doc) + 1
     assert counts[0] == counts[newline] != counts[newline + 1] == counts[len(doc)]
+
+
+def test_engine_batches_shrink_towards_the_end():
+    from presslens.pipeline import MIN_TASK, _tasks
+
+    batches = list(_tasks(iter(range(649)), 649, 32, 2))
+    assert [i for b in batches for i in b] == list(range(649))      # all, in order
+    sizes = [len(b) for b in batches]
+    assert sizes[0] == 32 and max(sizes) == 32
+    assert sizes == sorted(sizes, reverse=True)[:len(sizes) - 1] + sizes[-1:]
+    assert sizes[-2] == MIN_TASK                                  # the tail is short
+    assert [len(b) for b in _tasks(iter(range(70)), 70, 32, 1)] == [32, 32, 6]   # one worker: as given

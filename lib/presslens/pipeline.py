@@ -60,6 +60,8 @@ INTERACTION_COLUMNS = ["article_id", "sentence_id", "source_actor_id", "event_ty
                        "target_actor_id", "trigger", "negated", "text", "missing_side"]
 # Articles whose rows are assembled and written as one part of each table.
 ASSEMBLY_CHUNK = 512
+# The fewest articles the engine gets in one batch (see _tasks).
+MIN_TASK = 4
 
 Progress = Callable[[Iterable, int, str], Iterable]
 
@@ -119,6 +121,30 @@ def _batches(items: Iterable, size: int) -> Iterator[list]:
         if len(batch) >= size:
             yield batch
             batch = []
+    if batch:
+        yield batch
+
+
+def _tasks(items: Iterable, total: int, size: int, workers: int) -> Iterator[list]:
+    """Batches of `items` (`total` in all) for the engine: `size` at first, smaller towards the end.
+
+    With several workers, each batch is about a quarter of a worker's share of what remains,
+    at most `size` and at least MIN_TASK, so that the last batches are short and no worker
+    waits long for another to finish a large one.
+    """
+    if workers <= 1:
+        yield from _batches(items, size)
+        return
+    batch: list = []
+    remaining = total
+    target = max(MIN_TASK, min(size, -(-remaining // (4 * workers))))
+    for item in items:
+        batch.append(item)
+        if len(batch) >= target:
+            yield batch
+            remaining -= len(batch)
+            batch = []
+            target = max(MIN_TASK, min(size, -(-remaining // (4 * workers))))
     if batch:
         yield batch
 
@@ -221,8 +247,9 @@ def _people_pass(texts: Mapping[str, str], spec: ExtractorSpec, cache: DocCache,
     tasks = (ParseTask(key, None, cache.get_bytes(key)) if key in stored
              else ParseTask(key, unique[key], None) for key in todo)
     n_parsed = 0
-    results = _flatten(engine.map(parse_batch, spec, _batches(tasks, spec.batch_size), len(todo),
-                                  work=work))
+    workers = getattr(engine, "workers", 1)
+    results = _flatten(engine.map(parse_batch, spec, _tasks(tasks, len(todo), spec.batch_size, workers),
+                                  len(todo), work=work))
     for number, batch in enumerate(_batches(progress(results, len(todo), "parsing"), spec.batch_size)):
         if number == 0:
             engine.prepare(spec)     # the workers parse meanwhile; pass 2 then starts at once
@@ -262,7 +289,9 @@ def _extract_pass(keys: list[ArticleKeys], texts: Mapping[str, str], spec: Extra
             doc = cache.get_bytes(k.text_key)
             yield ExtractTask(k.article_id, doc, None if doc else texts[k.article_id], core, themes)
 
-    results = _flatten(engine.map(extract_batch, spec, _batches(tasks(), spec.batch_size),
+    workers = getattr(engine, "workers", 1)
+    results = _flatten(engine.map(extract_batch, spec,
+                                  _tasks(tasks(), len(wanted), spec.batch_size, workers),
                                   len(wanted), work=work))
     n_core = n_themes = 0
     for batch in _batches(progress(results, len(wanted), "extracting"), spec.batch_size):
