@@ -49,21 +49,25 @@ class CandidateSpans:
             spans.append((doc[ent.start:end], ent.label_))
         covered = {i for ent in doc.ents for i in range(ent.start, ent.end)}
         # Country forms the recogniser missed ("U.S." untagged, "Iranian" as an adjective).
+        # Span texts are cut from the doc's text by token offsets: no Span is built per try.
+        text = doc.text
+        offsets = doc.to_array(["IDX", "LENGTH"]).tolist() if len(doc) else []
         for token in doc:
             if token.i in covered or not token.text[:1].isupper():
                 continue
             for width in (3, 2, 1):
-                span = doc[token.i: token.i + width]
-                if span.end > len(doc) or any(i in covered for i in range(span.start, span.end)):
+                start, end = token.i, token.i + width
+                if end > len(doc) or any(i in covered for i in range(start, end)):
                     continue
-                found = self.geo.lookup(span.text)
+                form = text[offsets[start][0]:offsets[end - 1][0] + offsets[end - 1][1]]
+                found = self.geo.lookup(form)
                 if found and found[1] != "capital":
-                    spans.append((span, "GAZ"))
-                    covered.update(range(span.start, span.end))
+                    spans.append((doc[start:end], "GAZ"))
+                    covered.update(range(start, end))
                     break
-                if fold(span.text) in self.extra_aliases:
-                    spans.append((span, "TABLE"))
-                    covered.update(range(span.start, span.end))
+                if fold(form) in self.extra_aliases:
+                    spans.append((doc[start:end], "TABLE"))
+                    covered.update(range(start, end))
                     break
         spans += self._names_after_offices(doc, covered)
         # A corpus-known full name beats whatever the model tagged there ("Olaf Scholz" as ORG).
