@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import yaml
 
 from presslens.errors import UserError
+from presslens.lexicons import yaml_data
 
 if TYPE_CHECKING:
     from spacy.vocab import Vocab
@@ -56,7 +57,7 @@ def load_codebook(path: str | Path | None = None, *, check_patterns: bool = True
     """
     path = Path(path) if path is not None else DEFAULT_CODEBOOK
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml_data(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as err:
         raise CodebookError(f"{path.name}: cannot read codebook: {err}") from err
     if not isinstance(data, dict) or not data:

@@ -31,6 +31,15 @@ class LexiconError(UserError, ValueError):
 # The name the quote cues' callers know.
 LexiconFileError = LexiconError
 
+# libyaml's parser when PyYAML was built with it: the codebook and triggers parse about ten
+# times faster than with the pure-Python one, with the same data and error marks.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def yaml_data(text: str):
+    """The data of a YAML document, as yaml.safe_load reads it."""
+    return yaml.load(text, Loader=_YAML_LOADER)  # noqa: S506  (a safe loader)
+
 
 def load_lexicon(path: str | Path | None, default: Path, read: Callable[[Path], Lexicon]) -> Lexicon:
     """`read(file)` for the file `path` (None: `default`), read once per version of the file.
@@ -54,7 +63,7 @@ def read_mapping(path: Path, keys: tuple[str, ...], *, key_noun: str = "section"
     """The top-level YAML mapping in `path`, whose keys must be among `keys` (all of them when
     `required`); a `key_noun` ('section', 'list') names them in errors."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml_data(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""

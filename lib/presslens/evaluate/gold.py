@@ -58,6 +58,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from presslens.errors import MissingFile, UserError
 from presslens.geo import fold
+from presslens.lexicons import yaml_data
 from presslens.store import Store, open_store
 
 ACTOR_KINDS = frozenset({"person", "organization", "country", "group"})
@@ -282,7 +283,7 @@ def _symmetric_types(triggers: str | Path | None) -> frozenset[str]:
 
         triggers = Settings.from_env().triggers
     try:
-        data = yaml.safe_load(Path(triggers).read_text(encoding="utf-8")) or {}
+        data = yaml_data(Path(triggers).read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError):
         return frozenset()
     events = data.get("events", {}) if isinstance(data, dict) else {}

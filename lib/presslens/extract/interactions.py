@@ -43,6 +43,7 @@ from spacy.tokens import Doc, Token
 from presslens.errors import UserError
 from presslens.extract.actors import Mention
 from presslens.extract.references import ActorIndex
+from presslens.lexicons import yaml_data
 from presslens.nlp import masked_tokens, sentence_index, token_mask
 
 DEFAULT_TRIGGERS = Path(__file__).resolve().parents[1] / "codebooks" / "triggers.yml"
@@ -233,7 +234,7 @@ def load_triggers(path: str | Path | None = None) -> TriggerLexicon:
         table.setdefault(phrase.head, []).append(phrase)
 
     try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        data = yaml_data(file.read_text(encoding="utf-8"))
     except yaml.YAMLError as err:
         raise TriggerFileError(f"{file}: not valid YAML: {err}") from err
     if not isinstance(data, dict) or not isinstance(data.get("events"), dict):

@@ -12,6 +12,7 @@ from presslens.errors import UserError
 from presslens.extract.lexicon import SECTORS
 from presslens.extract.resolve.clusters import KINDS, Cluster
 from presslens.geo import fold, gazetteer
+from presslens.lexicons import yaml_data
 
 OVERRIDE_KEYS = {"name", "aliases", "kind", "country", "sector", "roles", "drop"}
 
@@ -41,7 +42,7 @@ def load_overrides(path: str | Path | None) -> list[Override]:
         return []
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        data = yaml_data(path.read_text(encoding="utf-8")) or []
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""
