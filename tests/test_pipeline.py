@@ -233,3 +233,22 @@ def test_engine_batches_shrink_towards_the_end():
     assert sizes == sorted(sizes, reverse=True)[:len(sizes) - 1] + sizes[-1:]
     assert sizes[-2] == MIN_TASK                                  # the tail is short
     assert [len(b) for b in _tasks(iter(range(70)), 70, 32, 1)] == [32, 32, 6]   # one worker: as given
+
+
+def test_pipeline_meta_is_read_without_loading_the_model(nlp, monkeypatch):
+    from presslens import nlp as nlp_module
+
+    def no_load(name=None):
+        raise AssertionError("the model was loaded")
+
+    monkeypatch.setattr(nlp_module, "load_pipeline", no_load)
+    meta = nlp_module.pipeline_meta()
+    assert nlp_module.pipeline_key(meta) == nlp_module.pipeline_key(nlp)
+    assert meta["name"] == nlp.meta["name"] and meta["version"] == nlp.meta["version"]
+
+
+def test_pipeline_meta_of_a_missing_model_names_the_fix():
+    from presslens.nlp import ModelNotFound, pipeline_meta
+
+    with pytest.raises(ModelNotFound, match="make setup"):
+        pipeline_meta("no_such_pipeline_xyz")

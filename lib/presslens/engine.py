@@ -171,6 +171,8 @@ class LocalEngine:
             for batch in batches:
                 yield function(spec, batch)
             return
+        if function is parse_batch and self._pool is None:
+            load_pipeline(spec.model)       # before forking: the workers share its pages
         if function is not parse_batch and spec not in self._forked_with:
             # Built before forking, the gazetteer, matchers and finder are shared by the
             # workers: a pool forked without them (to parse) gives way to one forked with them.

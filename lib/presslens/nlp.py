@@ -49,9 +49,30 @@ def load_pipeline(name: str | None = None) -> Language:
     )
 
 
-def pipeline_key(nlp: Language) -> str:
-    """Name and version of a pipeline, used to keep caches of different models apart."""
-    return f"{nlp.meta.get('lang', 'xx')}_{nlp.meta.get('name', 'pipeline')}-{nlp.meta.get('version', '0')}"
+def pipeline_meta(name: str | None = None) -> dict:
+    """The meta of the pipeline that load_pipeline(name) loads, read from its meta.json without
+    loading the model when it is an installed package or a folder (else the model is loaded)."""
+    candidates = [name] if name else (
+        [os.environ["PRESSLENS_MODEL"]] if os.environ.get("PRESSLENS_MODEL") else DEFAULT_MODELS
+    )
+    for candidate in candidates:
+        # The order spacy.load tries: "blank:" names, then packages, then folders.
+        if candidate.startswith("blank:"):
+            break
+        folder = (spacy.util.get_package_path(candidate) if spacy.util.is_package(candidate)
+                  else Path(candidate) if Path(candidate).exists() else None)
+        if folder is None:
+            continue
+        if (folder / "meta.json").is_file():
+            return spacy.util.get_model_meta(folder)
+        break
+    return load_pipeline(name).meta
+
+
+def pipeline_key(nlp: Language | dict) -> str:
+    """Name and version of a pipeline (or of its meta), used to keep caches of models apart."""
+    meta = nlp if isinstance(nlp, dict) else nlp.meta
+    return f"{meta.get('lang', 'xx')}_{meta.get('name', 'pipeline')}-{meta.get('version', '0')}"
 
 
 def text_key(text: str) -> str:
@@ -61,9 +82,10 @@ def text_key(text: str) -> str:
 class DocCache:
     """Parsed documents in one SQLite file, keyed by text hash, for one pipeline."""
 
-    def __init__(self, folder: Path, nlp: Language):
+    def __init__(self, folder: Path, nlp: Language | dict):
+        """`nlp` is the pipeline, or its meta when only serialised Docs are read and written."""
         folder.mkdir(parents=True, exist_ok=True)
-        self.nlp = nlp
+        self.nlp = nlp if isinstance(nlp, Language) else None
         self.path = folder / f"{pipeline_key(nlp)}.sqlite"
         # Several runs may share the cache: wait for another writer rather than fail.
         self.db = sqlite3.connect(self.path, timeout=120)
@@ -77,6 +99,8 @@ class DocCache:
         row = self.db.execute("SELECT data FROM docs WHERE key = ?", (text_key(text),)).fetchone()
         if row is None:
             return None
+        if self.nlp is None:
+            raise TypeError("this DocCache was opened with a pipeline's meta: it reads bytes only")
         docs = list(DocBin().from_bytes(row[0]).get_docs(self.nlp.vocab))
         return docs[0] if docs and docs[0].text == text else None
 

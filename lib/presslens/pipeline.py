@@ -37,7 +37,7 @@ from presslens.extract.themes import article_themes
 from presslens.extract.tone import actor_tone
 from presslens.ingest import IngestError, read_articles
 from presslens.lexicons import load_quote_cues
-from presslens.nlp import DocCache, load_pipeline, pipeline_key, text_key
+from presslens.nlp import DocCache, pipeline_key, pipeline_meta, text_key
 from presslens.records import (  # noqa: F401  (extract_doc is imported from here by evaluations)
     CORE_EXCLUDED,
     CORE_SOURCES,
@@ -175,16 +175,18 @@ def extract_corpus(paths: list[str | Path], out: str | Path, *, settings: Settin
     load_codebook(settings.codebook)          # a bad codebook or lexicon fails here, once
     load_triggers(settings.triggers)
     load_quote_cues(settings.quote_cues)
-    nlp = load_pipeline(settings.model)
-    model = pipeline_key(nlp)
-    spec = ExtractorSpec(settings.model or f"{nlp.meta.get('lang', 'xx')}_{nlp.meta.get('name')}",
+    # The model itself is loaded only where something is parsed or extracted: a run that
+    # finds every article in the record cache needs its name and version alone.
+    meta = pipeline_meta(settings.model)
+    model = pipeline_key(meta)
+    spec = ExtractorSpec(settings.model or f"{meta.get('lang', 'xx')}_{meta.get('name')}",
                          str(settings.codebook), str(settings.triggers),
                          str(settings.actors_table) if settings.actors_table else None,
                          (), settings.batch_size, str(settings.quote_cues))
     progress = progress or (lambda items, total, stage: items)
     own_engine = engine is None
     engine = engine or LocalEngine(settings.workers)
-    cache = DocCache(settings.parse_cache, nlp)
+    cache = DocCache(settings.parse_cache, meta)
     records = RecordCache(settings.parse_cache / f"records-{model}.sqlite")
     # Where a Dask engine's workers leave the rows they extract for this process to read.
     work = Path(out).parent / f".{Path(out).name}-parts"
