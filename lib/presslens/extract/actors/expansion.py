@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+import numpy as np
 from spacy.tokens import Doc, Span, Token
 
 from presslens.extract.actors.model import LocalActor
@@ -58,6 +59,12 @@ class ExpansionPasses:
         Cairo', 'the Thai government'), one actor per state and institution or sector. The
         state comes from the mention's modifier, else the one country its sentence names,
         else its paragraph's, else the article's dominant country; without one, no actor."""
+        # Only a token whose text or lemma starts a form can start a mention (_match_collective).
+        starts = self.collective_starts
+        candidates = np.flatnonzero(token_mask(doc, "LOWER", starts)
+                                    | token_mask(doc, "LEMMA", lambda v: v.lower() in starts)).tolist()
+        if not candidates:
+            return
         taken = {i for m in mentions for i in range(m.token_start, m.token_end)}
         countries = [(m.token_start, m.key.split(":", 1)[1]) for m in mentions
                      if m.key.startswith("country:") and not locative(doc[m.token_start:m.token_end])]
@@ -68,15 +75,16 @@ class ExpansionPasses:
             return distinct.pop() if len(distinct) == 1 else None
 
         dominant = self._dominant_country(doc, mentions)
-        i = 0
-        while i < len(doc):
+        i = 0                     # the first token a new mention may start at
+        for candidate in candidates:
+            if candidate < i:
+                continue
+            i = candidate
             token = doc[i]
             if i in taken or token.ent_type_ in {"PERSON", "WORK_OF_ART", "LAW", "EVENT"} or not token.is_alpha:
-                i += 1
                 continue
             found = self._match_collective(doc, i)
             if found is None or any(j in taken for j in range(found[0], found[1])):
-                i += 1
                 continue
             start, end, kind, what = found
             if kind == "institution" and what.state:
