@@ -671,7 +671,10 @@ def _hits(doc: Doc, lexicon: TriggerLexicon, inside_actor: set[int]) -> list[_Hi
             used.update(t.i for t in hit.tokens)
             if hit.noun is not None:
                 used.add(hit.noun.i)
-    for token in doc:
+    nouns = token_mask(doc, "POS", {"NOUN", "PROPN"}) & (
+        token_mask(doc, "LEMMA", lambda lemma: lemma.lower() in lexicon.nouns)
+        | token_mask(doc, "LOWER", lexicon.nouns))
+    for token in masked_tokens(doc, nouns):  # only these can have a _noun_entry
         if token.i in used or token.i in inside_actor or token.dep_ == "compound":
             continue
         if token.ent_type_ in CALENDAR_ENTITIES:

@@ -29,7 +29,7 @@ from spacy.tokens import Doc, Token
 from presslens.extract.actors import Mention
 from presslens.extract.references import ActorIndex
 from presslens.lexicons import QuoteCues, load_quote_cues
-from presslens.nlp import newline_count, sentence_index
+from presslens.nlp import masked_tokens, newline_count, sentence_index, token_mask
 
 QUOTE_OPEN = {"\u201c": "\u201d", '"': '"', "\u2018": "\u2019"}
 QUOTE_CLOSE = {"\u201d", '"', "\u2019"}
@@ -346,9 +346,7 @@ def _cues(doc: Doc, cues: QuoteCues) -> Iterable[_Cue]:
     Content stays within the cue's paragraph: the parser sometimes runs a headline or the
     end of a previous paragraph into the sentence.
     """
-    paragraph = [0] * len(doc)
-    for token in doc[1:]:
-        paragraph[token.i] = paragraph[token.i - 1] + ("\n" in doc[token.i - 1].text)
+    paragraph = newline_count(doc)      # line breaks before each token: equal within a paragraph
     for cue in _all_cues(doc, cues):
         here = paragraph[cue.token.i]
         yield cue._replace(content=[i for i in cue.content if paragraph[i] == here])
@@ -356,7 +354,9 @@ def _cues(doc: Doc, cues: QuoteCues) -> Iterable[_Cue]:
 
 def _all_cues(doc: Doc, cues: QuoteCues) -> Iterable[_Cue]:
     """Cues of every kind: "according to", light verbs with speech nouns, speech verbs."""
-    for token in doc:
+    candidates = token_mask(doc, "LOWER", {"according"}) | token_mask(
+        doc, "TAG", lambda tag: tag.startswith("VB")) | token_mask(doc, "POS", {"ADJ", "NOUN"})
+    for token in masked_tokens(doc, candidates):  # the tokens the tests below can keep
         if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
             cue = _according_to(token)
             if cue:

@@ -186,10 +186,11 @@ class ActorIndex:
 
     def _resolve_pronouns(self) -> None:
         self._resolve_quoted_first_person()
-        for token in self.doc:
+        pronouns = token_mask(self.doc, "POS", {"PRON"}) & token_mask(
+            self.doc, "LOWER", lambda lower: lower in SINGULAR_PRONOUNS or lower in PLURAL_PRONOUNS)
+        for token in masked_tokens(self.doc, pronouns):
             lower = token.lower_
-            if token.pos_ != "PRON" or token.i in self.by_token or not (
-                    lower in SINGULAR_PRONOUNS or lower in PLURAL_PRONOUNS):
+            if token.i in self.by_token:
                 continue
             if token.dep_ in {"dobj", "pobj"}:
                 # An object pronoun never means its own clause's subject, but may mean the

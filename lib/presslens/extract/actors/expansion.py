@@ -9,7 +9,7 @@ import numpy as np
 from spacy.tokens import Doc, Span, Token
 
 from presslens.extract.actors.model import LocalActor
-from presslens.extract.actors.names import is_title_token, locative
+from presslens.extract.actors.names import is_title_token, locative, title_mask
 from presslens.extract.actors.roles import _paragraph_index
 from presslens.extract.actors.words import GROUP_NOUNS, INSTITUTION_HEADS, NOT_GROUP_ADJECTIVES, ONE_PER_STATE
 from presslens.geo import fold
@@ -173,9 +173,9 @@ class ExpansionPasses:
             for part in person.name.split():
                 if len(part) > 2 and part[:1].isupper():
                     by_token.setdefault(part, person)
-        for token in doc:
-            if token.i in taken or token.text not in by_token or token.pos_ not in {"PROPN", "NOUN",
-                                                                                      "ADJ", "X"}:
+        parts = token_mask(doc, "ORTH", by_token) & token_mask(doc, "POS", {"PROPN", "NOUN", "ADJ", "X"})
+        for token in masked_tokens(doc, parts):
+            if token.i in taken:
                 continue
             if token.ent_type_ in {"ORG", "FAC", "EVENT", "LAW", "WORK_OF_ART"}:
                 continue
@@ -249,8 +249,9 @@ class ExpansionPasses:
 
     def _add_groups(self, doc, actors, add) -> None:
         """Collective actors: an adjective and a plural such as 'Western nations'."""
-        for token in doc:
-            if token.tag_ != "NNS" or token.lemma_.lower() not in GROUP_NOUNS or token.ent_type_:
+        plurals = token_mask(doc, "TAG", {"NNS"}) & token_mask(doc, "LEMMA", lambda lemma: lemma.lower() in GROUP_NOUNS)
+        for token in masked_tokens(doc, plurals):
+            if token.ent_type_:
                 continue
             if any(c.dep_ == "nummod" or c.lower_ in NOT_GROUP_ADJECTIVES for c in token.children):
                 continue
@@ -277,8 +278,8 @@ class ExpansionPasses:
         first_seen = {}
         for m in mentions:
             first_seen.setdefault(m.key, m.token_start)
-        for token in doc:
-            if not is_title_token(token) or token.i in named_tokens or token.ent_type_ == "PERSON" or (
+        for token in masked_tokens(doc, title_mask(doc)):
+            if token.i in named_tokens or token.ent_type_ == "PERSON" or (
                     token.tag_ in {"NNS", "NNPS"}):  # "the two Presidents" are not one person
                 continue
             if token.dep_ in {"compound", "appos"} or any(

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
+import numpy as np
 from spacy.tokens import Doc, Span, Token
 
 from presslens.extract.actors.words import (
@@ -22,6 +23,7 @@ from presslens.extract.actors.words import (
     TITLE_WORDS,
     WEEKDAYS_MONTHS,
 )
+from presslens.nlp import token_mask
 
 
 def clean_name(span: Span) -> Span | None:
@@ -191,6 +193,11 @@ def _one_edit_apart(a: str, b: str) -> bool:
 
 def is_title_token(token: Token) -> bool:
     return token.lower_ in TITLE_WORDS or token.lemma_.lower() in TITLE_WORDS
+
+
+def title_mask(doc: Doc) -> np.ndarray:
+    """is_title_token() of every token, read from the Doc's columns."""
+    return token_mask(doc, "LOWER", TITLE_WORDS) | token_mask(doc, "LEMMA", lambda lemma: lemma.lower() in TITLE_WORDS)
 
 
 def locative(span: Span) -> bool:

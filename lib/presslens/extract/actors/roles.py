@@ -6,14 +6,16 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
+import numpy as np
 from spacy.tokens import Doc, Span, Token
 
 from presslens.extract.actors.model import LocalActor, Mention
-from presslens.extract.actors.names import is_title_token, locative
+from presslens.extract.actors.names import is_title_token, locative, title_mask
 from presslens.extract.actors.spans import _entity_around
 from presslens.extract.actors.words import EVIDENCE_WEIGHTS, HONORIFICS
 from presslens.extract.lexicon import international_name
 from presslens.geo import fold
+from presslens.nlp import masked_tokens, token_mask
 
 # Ranks and forms of address written before a name that are no office ("Supreme Leader
 # Ayatollah Ali Khamenei" holds the office "Supreme Leader").
@@ -240,8 +242,8 @@ class RolesAndCountries:
         foreign minister"), by the title's words in lower case ('ambassador', 'foreign minister')."""
         named = {i for m in mentions if m.key.startswith("person:") for i in range(m.token_start, m.token_end)}
         found: dict[str, set[str]] = {}
-        for token in doc:
-            if not is_title_token(token) or token.tag_ in {"NNS", "NNPS"} or token.i in named or (
+        for token in masked_tokens(doc, title_mask(doc)):
+            if token.tag_ in {"NNS", "NNPS"} or token.i in named or (
                     token.ent_type_ == "PERSON" or token.dep_ == "appos"):
                 continue
             following = doc[token.i + 1] if token.i + 1 < len(doc) else None
@@ -409,12 +411,10 @@ def _title_phrase(head: Token) -> list[Token]:
 
 def _paragraph_index(doc: Doc) -> list[int]:
     """The paragraph (blocks split by a blank line) of every token."""
-    index, paragraph = [], 0
-    for token in doc:
-        index.append(paragraph)
-        if token.is_space and token.text.count("\n") >= 2 or token.whitespace_ == "\n\n":
-            paragraph += 1
-    return index
+    if not len(doc):
+        return []
+    breaks = token_mask(doc, "ORTH", lambda text: text.isspace() and text.count("\n") >= 2)
+    return np.concatenate([[0], np.cumsum(breaks)[:-1]]).tolist()
 
 
 def weighted_country(evidence: Counter) -> str | None:
