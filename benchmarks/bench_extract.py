@@ -4,7 +4,7 @@
 
 Prints:
 - words/s of `extract_corpus` (cold caches) and of bare `nlp.pipe` with the same model,
-  processes and texts, and their ratio (the runs alternate, --repeat times; best of each);
+  processes and texts, and their ratio (the runs alternate, --repeat (3) times; best of each);
 - a second, unchanged extraction as a share of the first; extracting after adding one article
   (the first run holds every article but one) as a share of the first;
 - peak memory (resident memory of the whole process tree, sampled) and time at 1x and 4x a
@@ -111,7 +111,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--scale-articles", type=int, default=0,
                         help="articles in the 1x corpus of the memory test (0: all)")
-    parser.add_argument("--repeat", type=int, default=2,
+    parser.add_argument("--repeat", type=int, default=3,
                         help="alternating bare and cold-extract runs; the ratio takes the best of each")
     parser.add_argument("--skip-dask", action="store_true")
     args = parser.parse_args()

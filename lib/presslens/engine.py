@@ -102,6 +102,7 @@ def warm_extractors(spec: ExtractorSpec) -> Extractors:
     doc = next(pipe_texts([_WARM_UP_TEXT], parts.nlp))
     finder = ActorFinder(extra_aliases={}, known_people=["Olaf Scholz"])
     core_records(doc, finder=finder, triggers=parts.triggers, cues=parts.cues)
+    parts.finder(doc)       # builds its matcher of the spec's corpus-known people here, once
     theme_hits(doc, parts.theme_matcher)
     return parts
 
