@@ -413,6 +413,7 @@ def _paragraph_index(doc: Doc) -> list[int]:
     """The paragraph (blocks split by a blank line) of every token."""
     if not len(doc):
         return []
+    # A blank line is a whitespace token of its own: spaCy keeps at most one space after a token.
     breaks = token_mask(doc, "ORTH", lambda text: text.isspace() and text.count("\n") >= 2)
     return np.concatenate([[0], np.cumsum(breaks)[:-1]]).tolist()
 
