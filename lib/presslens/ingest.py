@@ -21,6 +21,7 @@ import yaml
 
 from presslens.errors import UserError
 from presslens.ids import UniqueIds, id_slug, slugify
+from presslens.lexicons import yaml_data
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl", ".csv")
 ARTICLE_COLUMNS = [
@@ -269,7 +270,7 @@ def split_front_matter(text: str) -> tuple[dict, str]:
     if not match:
         return {}, text
     try:
-        meta = yaml.safe_load(match.group(1)) or {}
+        meta = yaml_data(match.group(1)) or {}
     except (yaml.YAMLError, RecursionError) as error:
         raise IngestError(f"front matter is not valid YAML ({error.__class__.__name__})") from None
     if not isinstance(meta, dict):

@@ -340,9 +340,10 @@ def _theme_labels(st: Store) -> dict[str, str]:
     """Theme id -> label, read from the store's codebook (ids when it cannot be read)."""
     import yaml
 
+    from presslens.lexicons import yaml_data
+
     try:
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        data = yaml.load(_codebooks(st)[0].read_text(encoding="utf-8"), Loader=loader)
+        data = yaml_data(_codebooks(st)[0].read_text(encoding="utf-8"))
         return {str(k): str(v.get("label") or k) for k, v in data.items() if isinstance(v, dict)}
     except (OSError, ValueError, AttributeError, yaml.YAMLError):
         return {}

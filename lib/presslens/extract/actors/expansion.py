@@ -22,9 +22,6 @@ class ExpansionPasses:
     def _match_collective(self, doc: Doc, i: int) -> tuple[int, int, str, object] | None:
         """A collective mention starting at token i: (start, end, kind, what), kind
         'institution' (what: Institution) or 'agent' (what: sector)."""
-        token = doc[i]
-        if token.lower_ not in self.collective_starts and token.lemma_.lower() not in self.collective_starts:
-            return None  # every form below starts with the token's text, or is its lemma alone
         for width in (5, 4, 3, 2, 1):
             end = i + width
             if end > len(doc):
@@ -59,7 +56,8 @@ class ExpansionPasses:
         Cairo', 'the Thai government'), one actor per state and institution or sector. The
         state comes from the mention's modifier, else the one country its sentence names,
         else its paragraph's, else the article's dominant country; without one, no actor."""
-        # Only a token whose text or lemma starts a form can start a mention (_match_collective).
+        # Every form starts with a token's text or is its lemma alone: only a token whose text
+        # or lemma starts one can start a mention (_match_collective slices the Doc 8 times).
         starts = self.collective_starts
         candidates = np.flatnonzero(token_mask(doc, "LOWER", starts)
                                     | token_mask(doc, "LEMMA", lambda v: v.lower() in starts)).tolist()

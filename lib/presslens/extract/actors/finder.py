@@ -46,7 +46,7 @@ class ActorFinder(CandidateSpans, RolesAndCountries, ExpansionPasses, Pronouns):
         self.agents = agents or load_agents()
         self.offices = offices or load_offices()
         # The words a collective mention can start with: most tokens start none, and
-        # _match_collective is then skipped (it slices the Doc eight times per token).
+        # _add_collectives visits only the tokens that do.
         self.collective_starts = frozenset(
             {form.split(" ")[0] for form in self.agents.institutions}
             | {words[0] for words in self.agents.agent_nouns})
