@@ -340,3 +340,10 @@ def test_html_read_again_in_the_same_process_is_not_a_duplicate(tmp_path):
     page = Path(__file__).resolve().parents[1] / "data" / "sample" / "2022-11-14-biden-xi-meet-in-bali.html"
     texts = [read_articles([page]).articles["text"].tolist() for _ in range(6)]
     assert all(t == texts[0] and len(t) == 1 and t[0] for t in texts)
+
+
+def test_ingest_given_title_is_one_line(tmp_path):
+    (tmp_path / "rows.csv").write_bytes(b'id,title,text\n1,"Talks\r\nresume  in\rVienna","Diplomats met in Vienna."\n')
+    corpus = read_articles([tmp_path])
+    assert corpus.articles.title.tolist() == ["Talks resume in Vienna"]
+    assert clean_text("Body.", title=" \r\n ")[1] is None

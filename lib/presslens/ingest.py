@@ -319,6 +319,9 @@ def clean_text(text: str, *, title: str | None = None) -> tuple[str, str | None]
     """
     text = sanitize(text).replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
     text = STAGE_DIRECTION.sub("", text)
+    # A given title is one line, as a found one is: a CSV cell may hold line breaks.
+    if title is not None:
+        title = " ".join(title.split()) or None
     lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n")]
     kept = [line for line in lines if not BOILERPLATE_LINE.match(line)]
     content = [line for line in kept if line]
